@@ -1,0 +1,26 @@
+# Entry points for a fresh machine. Each target sets up what it needs.
+#   make test   - create .venv, install, run the test suite
+#   make all    - create .venv, install, run the main workflow (spacy project run all)
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: setup test all clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+test: setup
+	$(PY) -m pytest
+
+all: setup
+	$(PY) -m spacy project run all
+
+clean:
+	rm -rf $(VENV) training/* packages/* corpus/*/*.spacy
