@@ -31,3 +31,34 @@ def run_script(*args, cwd=ROOT):
     """Run a project script with the test interpreter; return the CompletedProcess."""
     import subprocess
     return subprocess.run([sys.executable, *map(str, args)], cwd=cwd, capture_output=True, text=True)
+
+KNOWLEDGE = ROOT / "corpus" / "knowledge"
+
+
+@pytest.fixture(scope="session")
+def knowledge():
+    from salve.knowledge import Knowledge
+    return Knowledge.from_dir(KNOWLEDGE)
+
+
+@pytest.fixture(scope="session")
+def rules_nlp():
+    """The rule pipeline, built in memory from the repo's knowledge files."""
+    sys.path.insert(0, str(SCRIPTS))
+    from build_rules import build_rule_pipeline
+    return build_rule_pipeline(KNOWLEDGE)
+
+
+def annotated_doc(nlp, text, ents, rels=()):
+    """A doc with entities given as (snippet, label) (first occurrence after the previous one) and relations
+    as (head index, child index, label) into that list."""
+    from salve.doc_extensions import make_relation, set_relations
+    doc = nlp.make_doc(text) if not hasattr(nlp, "pipe_names") or not nlp.pipe_names else nlp(text)
+    spans, cursor = [], 0
+    for snippet, label in ents:
+        start = text.index(snippet, cursor)
+        cursor = start + len(snippet)
+        spans.append(doc.char_span(start, cursor, label=label, alignment_mode="strict"))
+    doc.ents = spans
+    set_relations(doc, [make_relation(spans[h], spans[c], l) for h, c, l in rels])
+    return doc

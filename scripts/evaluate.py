@@ -1,0 +1,63 @@
+"""Score a pipeline against gold documents: entities per label, relations per type, event slots.
+
+    python scripts/evaluate.py training/rules corpus/gold/seeds.jsonl --out reports/rules_seeds.json
+
+The model is any pipeline directory or installed package whose components are registered (the salve
+components are imported here). Relations are scored end to end (predicted entities).
+"""
+import json
+from pathlib import Path
+from typing import Any, Dict, Optional
+
+import spacy
+import typer
+from wasabi import msg
+
+import salve.event_component  # noqa: F401  (registers the factories)
+import salve.rule_entities  # noqa: F401
+import salve.rule_relations  # noqa: F401
+from salve.corpus_files import load_records
+from salve.docbin import record_to_doc
+from salve.evaluation import EVENT_SLOTS, evaluate_docs
+from salve.knowledge import Knowledge
+from salve.labels import ENTITY_LABELS, RELATION_TYPES
+
+
+def score_table(scores: Dict[str, Dict[str, float]], labels) -> list:
+    return [[label, f"{scores[label]['p']:.3f}", f"{scores[label]['r']:.3f}", f"{scores[label]['f']:.3f}",
+             scores[label]["tp"], scores[label]["fp"], scores[label]["fn"]] for label in [*labels, "micro"]]
+
+
+def print_metrics(metrics: Dict[str, Any]) -> None:
+    header = ["label", "P", "R", "F1", "tp", "fp", "fn"]
+    for mode in ("exact", "overlap"):
+        msg.divider(f"Entities ({mode} span)")
+        msg.table(score_table(metrics["entities"][mode], ENTITY_LABELS), header=header, divider=True)
+    msg.divider("Relations (end to end, exact endpoints)")
+    msg.table(score_table(metrics["relations"]["exact"], RELATION_TYPES), header=header, divider=True)
+    ev = metrics["events"]
+    msg.divider("Events")
+    print(f"gold {ev['gold']}, predicted {ev['predicted']}, matched {ev['matched']}: "
+          f"precision {ev['precision']:.3f}, recall {ev['recall']:.3f}")
+    msg.table([[slot, f"{ev['slot_accuracy'][slot]:.3f}"] for slot in EVENT_SLOTS], header=["slot", "accuracy"], divider=True)
+
+
+def main(model: str = typer.Argument(..., help="Pipeline path or package name"),
+         gold: Path = typer.Argument(..., exists=True, help="Gold JSONL or markup"),
+         knowledge: Path = typer.Option(Path("corpus/knowledge"), exists=True, file_okay=False),
+         out: Optional[Path] = typer.Option(None, help="Write the metrics as JSON here")) -> None:
+    nlp = spacy.load(model)
+    records = load_records(gold)
+    gold_docs = [record_to_doc(nlp, record, str(gold), line) for line, record in records]
+    pred_docs = list(nlp.pipe(doc.text for doc in gold_docs))
+    metrics = evaluate_docs(gold_docs, pred_docs, Knowledge.from_dir(knowledge))
+    metrics["model"], metrics["gold"] = model, str(gold)
+    print_metrics(metrics)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(metrics, indent=2, ensure_ascii=False), encoding="utf8")
+        msg.good(f"Wrote {out}")
+
+
+if __name__ == "__main__":
+    typer.run(main)

@@ -1,0 +1,137 @@
+"""Extract entities, relations and events from French articles.
+
+    python scripts/extract.py seeds/ --out extracted.jsonl --csv events.csv
+    python scripts/extract.py article.txt other.txt --model training/rules
+    python scripts/extract.py articles.jsonl --out extracted.jsonl     # lines {"id": ..., "text": ...}
+
+Inputs are .txt files, folders (every .txt inside), or JSONL files. A leading " date YYYY-MM " header in a
+.txt file (as in seeds/) gives the date and is not processed as text. One output line per input document;
+a document that cannot be processed gets an "error" and the run goes on.
+"""
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional, Tuple
+
+import spacy
+import typer
+from tqdm import tqdm
+from wasabi import msg
+
+import salve.event_component  # noqa: F401  (registers the factories)
+import salve.rule_entities  # noqa: F401
+import salve.rule_relations  # noqa: F401
+from salve.export import CSV_COLUMNS, doc_to_json, event_rows
+from salve.seeds import split_header
+from salve.text_input import InputError, chunk_text, clean_text
+
+Item = Tuple[str, Optional[str], Optional[str], Optional[str]]  # id, text, date, error
+
+
+def read_inputs(paths: List[Path]) -> Iterator[Item]:
+    for path in paths:
+        if path.is_dir():
+            files = sorted(path.glob("*.txt"))
+            if not files:
+                msg.warn(f"{path}: no .txt file in this folder")
+            for file in files:
+                yield from read_inputs([file])
+        elif path.suffix == ".jsonl":
+            with path.open(encoding="utf8", errors="replace") as f:
+                for number, line in enumerate(f, start=1):
+                    if not line.strip():
+                        continue
+                    try:
+                        obj = json.loads(line)
+                        text = obj["text"]
+                        if not isinstance(text, str):
+                            raise TypeError("'text' is not a string")
+                    except (ValueError, KeyError, TypeError) as err:
+                        yield f"{path}:{number}", None, None, f"{path}:{number}: not a {{\"id\", \"text\"}} JSON line ({err})"
+                        continue
+                    yield str(obj.get("id", f"{path.stem}:{number}")), text, obj.get("date"), None
+        else:
+            try:
+                raw = path.read_bytes().decode("utf8")
+            except UnicodeDecodeError as err:
+                yield path.stem, None, None, f"{path}: not UTF-8 text ({err.reason} at byte {err.start})"
+                continue
+            except OSError as err:
+                yield path.stem, None, None, f"{path}: cannot be read ({err.strerror})"
+                continue
+            text, meta = split_header(raw)
+            yield path.stem, text, meta.get("date"), None
+
+
+def process(nlp, doc_id: str, text: str) -> Dict[str, Any]:
+    """Run the pipeline on one document, in chunks if it is long, with offsets into the whole text."""
+    clean, warnings = clean_text(text)
+    result: Dict[str, Any] = {"id": doc_id, "entities": [], "relations": [], "events": []}
+    for offset, chunk in chunk_text(clean):
+        part = doc_to_json(nlp(chunk), doc_id)
+        base = len(result["entities"])
+        result["entities"] += [{**e, "start": e["start"] + offset, "end": e["end"] + offset} for e in part["entities"]]
+        result["relations"] += [{**r, "head": r["head"] + base, "child": r["child"] + base} for r in part["relations"]]
+        result["events"] += _shift_events(part["events"], offset)
+    if len(chunk_text(clean)) > 1:
+        warnings.append("long text processed in chunks; events are not merged across chunks")
+    if clean != text:
+        result["text"] = clean  # offsets refer to the cleaned text
+    if warnings:
+        result["warnings"] = warnings
+    return result
+
+
+def _shift_events(events: List[Dict[str, Any]], offset: int) -> List[Dict[str, Any]]:
+    if not offset:
+        return events
+    for event in events:
+        if event.get("target"):
+            event["target"]["start"] += offset
+            event["target"]["end"] += offset
+        for weapon in event.get("weapons", []):
+            weapon["start"] += offset
+            weapon["end"] += offset
+    return events
+
+
+def main(
+    inputs: List[Path] = typer.Argument(..., exists=True, help=".txt files, folders of .txt, or JSONL {id, text}"),
+    model: str = typer.Option("training/rules", help="Pipeline path or installed package (e.g. fr_salve)"),
+    out: Path = typer.Option(Path("extracted.jsonl"), help="Output JSONL, one line per document"),
+    csv_out: Optional[Path] = typer.Option(None, "--csv", help="Also write one row per event (ACLED style)"),
+) -> None:
+    nlp = spacy.load(model)
+    items = list(read_inputs(inputs))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    rows, failed, n_events = [], 0, 0
+    with out.open("w", encoding="utf8") as f:
+        for doc_id, text, date, error in tqdm(items, desc="extract", unit="doc", disable=len(items) < 5, file=sys.stderr):
+            if error is None:
+                try:
+                    result = process(nlp, doc_id, text or "")
+                except InputError as err:
+                    error = f"{doc_id}: {err}"
+            if error is not None:
+                msg.warn(error)
+                failed += 1
+                result = {"id": doc_id, "entities": [], "relations": [], "events": [], "error": error}
+            else:
+                for warning in result.get("warnings", []):
+                    msg.info(f"{doc_id}: {warning}")
+            n_events += len(result["events"])
+            rows += event_rows(result, date)
+            f.write(json.dumps(result, ensure_ascii=False) + "\n")
+    if csv_out:
+        csv_out.parent.mkdir(parents=True, exist_ok=True)
+        with csv_out.open("w", encoding="utf8", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
+            writer.writeheader()
+            writer.writerows(rows)
+    msg.good(f"{len(items)} documents, {n_events} events, {failed} not processed -> {out}"
+             + (f" and {csv_out}" if csv_out else ""))
+
+
+if __name__ == "__main__":
+    typer.run(main)

@@ -1,0 +1,71 @@
+import json
+
+import spacy
+
+from salve.events import build_events
+
+from conftest import annotated_doc
+
+NLP = spacy.blank("fr")
+
+
+def test_headline_event_with_all_slots(knowledge):
+    text = ("Au moins 14 roquettes ont frappé la base aérienne d'Ain al-Asad, blessant deux personnes. "
+            "Kataeb Hezbollah a revendiqué l'attaque.")
+    doc = annotated_doc(NLP, text, [
+        ("Au moins 14 roquettes", "WEAPON"), ("ont frappé", "ATTACK"), ("la base aérienne d'Ain al-Asad", "BASE"),
+        ("deux personnes", "CASUALTY"), ("Kataeb Hezbollah", "ACTOR"), ("attaque", "ATTACK")],
+        [(1, 0, "USES"), (1, 2, "TARGETS"), (1, 3, "INJURED"), (5, 4, "CLAIMED_BY")])
+    (event,) = build_events(doc, knowledge)
+    assert event["target"]["name"] == "base aérienne d'Aïn al-Asad" and event["target"]["country"] == "Iraq"
+    assert event["weapons"] == [{"text": "Au moins 14 roquettes", "type": "rocket", "count": 14,
+                                 "qualifier": "at_least", "start": 0, "end": 21}]
+    assert event["injured"] == {"text": "deux personnes", "count": 2, "qualifier": "exact"}
+    assert event["killed"] is None
+    assert [a["name"] for a in event["claimed_by"]] == [knowledge.link_actor("Kataeb Hezbollah")["name"]]
+    assert event["triggers"] == ["ont frappé", "attaque"] and event["unclaimed"] is False
+    json.dumps(event)  # JSON-serialisable
+
+
+def test_unnamed_base_then_named_base_is_one_event_and_unclaimed(knowledge):
+    text = ("Des roquettes ont visé une base irakienne. La base aérienne d'Aïn al-Assad a été attaquée par "
+            "trois roquettes. Aucune revendication n'a été faite.")
+    doc = annotated_doc(NLP, text, [
+        ("Des roquettes", "WEAPON"), ("ont visé", "ATTACK"), ("une base irakienne", "BASE"),
+        ("La base aérienne d'Aïn al-Assad", "BASE"), ("a été attaquée", "ATTACK"), ("trois roquettes", "WEAPON")],
+        [(1, 0, "USES"), (1, 2, "TARGETS"), (4, 3, "TARGETS"), (4, 5, "USES")])
+    (event,) = build_events(doc, knowledge)
+    assert event["target"]["text"] == "La base aérienne d'Aïn al-Assad"
+    assert event["weapons"][0]["count"] == 3  # the mention with a count wins over "Des roquettes"
+    assert event["unclaimed"] is True
+
+
+def test_second_installation_is_a_second_event_and_background_is_ignored(knowledge):
+    text = ("Deux drones ont visé l'aéroport d'Erbil. Un obus est tombé sur la garnison d'Al-Tanf. "
+            "De telles attaques sont imputées aux milices soutenues par l'Iran.")
+    doc = annotated_doc(NLP, text, [
+        ("Deux drones", "WEAPON"), ("ont visé", "ATTACK"), ("l'aéroport d'Erbil", "BASE"), ("Un obus", "WEAPON"),
+        ("est tombé", "ATTACK"), ("la garnison d'Al-Tanf", "BASE"), ("attaques", "ATTACK"),
+        ("milices soutenues par l'Iran", "ACTOR")],
+        [(1, 0, "USES"), (1, 2, "TARGETS"), (4, 3, "USES"), (4, 5, "TARGETS"), (6, 7, "BLAMED_ON")])
+    events = build_events(doc, knowledge)
+    assert [e["target"]["country"] for e in events] == ["Iraq", "Syria"]
+    assert [e["weapons"][0]["type"] for e in events] == ["drone", "artillery"]
+    assert all(e["blamed_on"] == [] for e in events)
+
+
+def test_indefinite_attack_with_victims_is_its_own_event_and_zero_casualties(knowledge):
+    text = ("Des roquettes ont frappé la base de Balad sans faire de victimes. "
+            "En février, une attaque à la roquette a tué un entrepreneur civil.")
+    doc = annotated_doc(NLP, text, [
+        ("Des roquettes", "WEAPON"), ("ont frappé", "ATTACK"), ("la base de Balad", "BASE"),
+        ("sans faire de victimes", "CASUALTY"), ("attaque à la roquette", "ATTACK"), ("un entrepreneur civil", "CASUALTY")],
+        [(1, 0, "USES"), (1, 2, "TARGETS"), (1, 3, "KILLED"), (1, 3, "INJURED"), (4, 5, "KILLED")])
+    first, second = build_events(doc, knowledge)
+    assert first["killed"]["count"] == 0 and first["injured"]["count"] == 0
+    assert second["target"] is None and second["killed"]["count"] == 1
+    assert second["weapons"][0]["type"] == "rocket" and second["weapons"][0]["count"] is None
+
+
+def test_no_entities_no_events(knowledge):
+    assert build_events(NLP("Rien à signaler."), knowledge) == []
