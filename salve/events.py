@@ -27,10 +27,10 @@ EventDict = Dict[str, Any]
 _INDEFINITE = {"un", "une", "d'une", "d'un"}
 
 
-def sentence_bounds(doc: Doc) -> List[Tuple[int, int]]:
+def sentence_bounds(doc: Doc, use_annotation: bool = True) -> List[Tuple[int, int]]:
     """Sentence (start_char, end_char) pairs, also cut at line breaks (titles, captions and paragraphs often
-    end without a full stop); falls back to punctuation when no component set sentences."""
-    has_sents = doc.has_annotation("SENT_START")
+    end without a full stop); from punctuation when no component set sentences or `use_annotation` is off."""
+    has_sents = use_annotation and doc.has_annotation("SENT_START")
     bounds, start = [], 0
     for token in doc:
         if token.i > 0 and has_sents and token.is_sent_start and token.idx > start:

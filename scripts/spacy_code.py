@@ -6,3 +6,5 @@ spaCy imports this file on its own (not as part of a package), so it imports the
 import salve.event_component  # noqa: F401
 import salve.rule_entities  # noqa: F401
 import salve.rule_relations  # noqa: F401
+import salve.relation_component  # noqa: F401
+import salve.relation_model  # noqa: F401

@@ -1,0 +1,115 @@
+"""The relation model: (ATTACK, argument) candidate pairs -> one probability per relation type.
+
+Each candidate pair is represented by the mean tok2vec vectors of the attack mention, of the argument and of
+the words between them, plus cheap features: token distance (bucketed), order, whether a sentence boundary
+lies between them, and the argument's label. A Maxout layer and a sigmoid output give independent
+(multilabel) probabilities for the six relation types; the component masks types the schema forbids.
+
+`candidate_pairs` is the single definition of which pairs exist; the model and the component both call it,
+so the rows of the model's output line up with the component's pairs.
+"""
+from typing import Callable, List, Optional, Tuple
+
+import numpy
+from spacy.tokens import Doc, Span
+from spacy.util import registry
+from thinc.api import Maxout, Model, Sigmoid, chain
+from thinc.types import Floats2d
+
+from .events import sentence_bounds
+from .labels import ARGUMENT_LABELS, ATTACK, RELATION_TYPES
+
+DISTANCE_BUCKETS = (2, 5, 10, 20, 40)
+N_EXTRA = len(DISTANCE_BUCKETS) + 1 + 2 + len(ARGUMENT_LABELS)
+
+
+def _sentence_ids(doc: Doc) -> numpy.ndarray:
+    """Sentence index per token, from punctuation and line breaks only, so training and inference agree."""
+    ids = numpy.zeros(len(doc), dtype="i")
+    bounds = sentence_bounds(doc, use_annotation=False)
+    for n, (start, end) in enumerate(bounds):
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None:
+            ids[span.start:span.end] = n
+    return ids
+
+
+def candidate_pairs(doc: Doc, max_distance: int) -> List[Tuple[Span, Span]]:
+    """(attack, argument) pairs at most `max_distance` tokens apart and at most one sentence apart."""
+    attacks = [e for e in doc.ents if e.label_ == ATTACK]
+    args = [e for e in doc.ents if e.label_ in ARGUMENT_LABELS]
+    if not attacks or not args:
+        return []
+    sent = _sentence_ids(doc)
+    pairs = []
+    for attack in attacks:
+        for arg in args:
+            gap = arg.start - attack.end if arg.start >= attack.end else attack.start - arg.end
+            if gap <= max_distance and abs(int(sent[attack.start]) - int(sent[arg.start])) <= 1:
+                pairs.append((attack, arg))
+    return pairs
+
+
+def _extra_features(doc_sent: numpy.ndarray, attack: Span, arg: Span) -> numpy.ndarray:
+    feats = numpy.zeros(N_EXTRA, dtype="f")
+    gap = arg.start - attack.end if arg.start >= attack.end else attack.start - arg.end
+    feats[sum(gap > b for b in DISTANCE_BUCKETS)] = 1.0
+    offset = len(DISTANCE_BUCKETS) + 1
+    feats[offset] = float(arg.start < attack.start)
+    feats[offset + 1] = float(doc_sent[attack.start] != doc_sent[arg.start])
+    feats[offset + 2 + ARGUMENT_LABELS.index(arg.label_)] = 1.0
+    return feats
+
+
+def pair_features(tok2vec: Model, max_distance: int) -> Model[List[Doc], Floats2d]:
+    """Docs -> one feature row per candidate pair, with the gradient sent back into tok2vec."""
+    return Model("salve_pair_features", _pair_forward, layers=[tok2vec], init=_pair_init, dims={"nO": None},
+                 attrs={"max_distance": max_distance})
+
+
+def _pair_init(model: Model, X: Optional[List[Doc]] = None, Y=None) -> None:
+    tok2vec = model.layers[0]
+    tok2vec.initialize(X=X)
+    model.set_dim("nO", 3 * tok2vec.get_dim("nO") + N_EXTRA)
+
+
+def _pair_forward(model: Model, docs: List[Doc], is_train: bool):
+    tok2vec = model.layers[0]
+    tokvecs, backprop_tok2vec = tok2vec(docs, is_train)
+    width = tok2vec.get_dim("nO")
+    rows, slices = [], []  # slices: (doc index, (start, end) of head, child, between)
+    for d, doc in enumerate(docs):
+        vecs = model.ops.to_numpy(tokvecs[d])
+        sent = _sentence_ids(doc)
+        for attack, arg in candidate_pairs(doc, model.attrs["max_distance"]):
+            left, right = (attack.end, arg.start) if attack.end <= arg.start else (arg.end, attack.start)
+            between = (left, right) if right > left else (left, left)
+            parts = [(attack.start, attack.end), (arg.start, arg.end), between]
+            pooled = [vecs[s:e].mean(axis=0) if e > s else numpy.zeros(width, dtype="f") for s, e in parts]
+            rows.append(numpy.concatenate(pooled + [_extra_features(sent, attack, arg)]))
+            slices.append((d, parts))
+    output = model.ops.asarray2f(numpy.vstack(rows) if rows else numpy.zeros((0, 3 * width + N_EXTRA), dtype="f"))
+
+    def backprop(d_output: Floats2d) -> List[Doc]:
+        d_out = model.ops.to_numpy(d_output)
+        d_tokvecs = [numpy.zeros(model.ops.to_numpy(t).shape, dtype="f") for t in tokvecs]
+        for row, (d, parts) in enumerate(slices):
+            for k, (s, e) in enumerate(parts):
+                if e > s:
+                    d_tokvecs[d][s:e] += d_out[row, k * width:(k + 1) * width] / (e - s)
+        return backprop_tok2vec([model.ops.asarray2f(t) for t in d_tokvecs])
+
+    return output, backprop
+
+
+@registry.architectures("salve.RelationModel.v1")
+def build_relation_model(tok2vec: Model[List[Doc], List[Floats2d]], hidden_width: int = 64,
+                         max_distance: int = 60, dropout: float = 0.1) -> Model[List[Doc], Floats2d]:
+    model = chain(pair_features(tok2vec, max_distance),
+                  Maxout(nO=hidden_width, dropout=dropout, normalize=True),
+                  Sigmoid(nO=len(RELATION_TYPES)))
+    model.attrs["max_distance"] = max_distance
+    return model
+
+
+GetPairs = Callable[[Doc], List[Tuple[Span, Span]]]

@@ -1,0 +1,70 @@
+"""The trainable relation component: candidates, learning on gold entities, schema mask, save/load."""
+import spacy
+from spacy.training import Example
+
+import salve.relation_component  # noqa: F401
+from salve.corpus_format import read_records
+from salve.docbin import record_to_doc
+from salve.doc_extensions import get_relations
+from salve.labels import is_allowed
+from salve.relation_model import candidate_pairs
+
+from conftest import GOLD, annotated_doc
+
+
+def _examples(nlp):
+    gold = [record_to_doc(nlp, r) for _, r in read_records(GOLD)][:3]
+    return gold, [Example(nlp.make_doc(d.text), d) for d in gold]
+
+
+def test_candidate_pairs_respect_distance_and_sentences():
+    nlp = spacy.blank("fr")
+    text = "Deux roquettes ont frappé la base de Balad. Rien. Plus tard, un drone a été vu. " + "mot " * 80 + "Trois obus."
+    doc = annotated_doc(nlp, text, [("Deux roquettes", "WEAPON"), ("ont frappé", "ATTACK"), ("la base de Balad", "BASE"),
+                                    ("un drone", "WEAPON"), ("Trois obus", "WEAPON")])
+    pairs = {(a.text, b.text) for a, b in candidate_pairs(doc, max_distance=60)}
+    assert pairs == {("ont frappé", "Deux roquettes"), ("ont frappé", "la base de Balad")}
+
+
+def test_component_learns_and_keeps_the_schema():
+    nlp = spacy.blank("fr")
+    rel = nlp.add_pipe("salve_relations")
+    gold, examples = _examples(nlp)
+    nlp.initialize(lambda: examples)
+    optimizer = nlp.create_optimizer()
+    first = last = None
+    for step in range(25):
+        losses = nlp.update(examples, sgd=optimizer, losses={})
+        first = losses["salve_relations"] if first is None else first
+        last = losses["salve_relations"]
+    assert last < first / 2
+    docs = []
+    for g in gold:
+        doc = nlp.make_doc(g.text)
+        doc.ents = [doc.char_span(e.start_char, e.end_char, label=e.label_) for e in g.ents]
+        docs.append(rel(doc))
+    labels = {(e.start_char, e.end_char): e.label_ for d in docs for e in d.ents}
+    for doc in docs:
+        for r in get_relations(doc):
+            assert is_allowed(r["label"], labels[tuple(r["head"])], labels[tuple(r["child"])])
+    scores = rel.score([Example(d, g) for d, g in zip(docs, gold)])
+    assert scores["rel_micro_f"] > 0.8  # it can fit its own training documents
+
+
+def test_threshold_is_saved_with_the_model(tmp_path):
+    nlp = spacy.blank("fr")
+    rel = nlp.add_pipe("salve_relations")
+    _, examples = _examples(nlp)
+    nlp.initialize(lambda: examples)
+    rel.threshold = 0.37
+    nlp.to_disk(tmp_path / "m")
+    assert spacy.load(tmp_path / "m").get_pipe("salve_relations").threshold == 0.37
+
+
+def test_no_candidates_gives_no_relations():
+    nlp = spacy.blank("fr")
+    rel = nlp.add_pipe("salve_relations")
+    _, examples = _examples(nlp)
+    nlp.initialize(lambda: examples)
+    doc = rel(nlp("Aucune entité ici."))
+    assert get_relations(doc) == []
