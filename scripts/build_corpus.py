@@ -151,13 +151,6 @@ def splits(gold: Path = typer.Option(..., exists=True), synthetic_jsonl: Path = 
              ", ".join(f"{k}: {len(v)}" for k, v in manifest.items() if not k.startswith("fold_") or k.startswith("fold_0")))
 
 
-def split_stats_rows(records: List[Record]) -> Dict[str, Counter]:
-    stats = {"docs": Counter(), "labels": Counter(), "relations": Counter(), "weapon_types": Counter(), "qualifiers": Counter()}
-    stats["docs"]["documents"] = len(records)
-    stats["docs"]["words"] = sum(len(r["text"].split()) for r in records)
-    return stats
-
-
 @app.command("stats")
 def stats(splits_dir: Path = typer.Argument(Path("corpus/splits"), exists=True, file_okay=False),
           knowledge: Path = typer.Option(Path("corpus/knowledge"), exists=True, file_okay=False),
@@ -174,11 +167,11 @@ def stats(splits_dir: Path = typer.Argument(Path("corpus/splits"), exists=True, 
         wtypes = Counter(kb.weapon_type(e.text) or "other" for e in weapons)
         quals = Counter(parse_quantity(e.text).qualifier for e in weapons)
         name = f"{path.parent.name}/{path.stem}"
-        row = {"documents": len(docs), "words": sum(len(d) for d in docs), **labels, **rels,
+        row = {"documents": len(docs), "words": sum(len(d.text.split()) for d in docs), **labels, **rels,
                **{f"w:{k}": v for k, v in wtypes.items()}, **{f"q:{k}": v for k, v in quals.items()}}
         data[name] = row
         table.append([name, len(docs), row["words"]] + [labels[l] for l in ENTITY_LABELS] + [rels[r] for r in RELATION_TYPES])
-    header = ["split", "docs", "tokens"] + [l[:6] for l in ENTITY_LABELS] + [r[:7] for r in RELATION_TYPES]
+    header = ["split", "docs", "words"] + [l[:6] for l in ENTITY_LABELS] + [r[:7] for r in RELATION_TYPES]
     msg.table(table, header=header, divider=True)
     wt = sorted({k for row in data.values() for k in row if k.startswith("w:")})
     qs = [f"q:{q}" for q in QUALIFIERS]

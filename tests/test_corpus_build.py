@@ -66,3 +66,26 @@ def test_synthetic_command_rejects_unmarked_documents(tmp_path):
     markup.write_text('##doc a\n##meta {"synthetic": true}\nTexte un.\n##end\n##doc b\nTexte deux.\n##end\n', encoding="utf8")
     result = run_script("scripts/build_corpus.py", "synthetic", markup, "--out", tmp_path / "s.jsonl")
     assert result.returncode == 1 and "doc b is not marked" in result.stdout
+
+
+def test_splits_and_stats_commands(tmp_path):
+    synthetic = tmp_path / "syn.jsonl"
+    text = "Deux drones ont visé la base de Harir."
+    write_records([{"text": text, "meta": {"doc_id": f"syn{i}", "synthetic": True},
+                    "entities": [{"id": 1, "label": "WEAPON", "start_offset": 0, "end_offset": 11},
+                                 {"id": 2, "label": "ATTACK", "start_offset": 12, "end_offset": 20}],
+                    "relations": [{"id": 1, "from_id": 2, "to_id": 1, "type": "USES"}]} for i in range(20)], synthetic)
+    augmented = tmp_path / "aug.jsonl"
+    assert run_script("scripts/build_corpus.py", "augment", GOLD, "--out", augmented, "--per-document", "2").returncode == 0
+    out = tmp_path / "splits"
+    result = run_script("scripts/build_corpus.py", "splits", "--gold", GOLD, "--synthetic", synthetic,
+                        "--augmented", augmented, "--out-dir", out, "--dev-fraction", "0.2")
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert len(manifest["fold_3/test"]) == 1 and len(manifest["final/train"]) + len(manifest["dev/dev"]) == 5 + 10 + 20
+    stats_json = tmp_path / "stats.json"
+    result = run_script("scripts/build_corpus.py", "stats", out, "--out", stats_json)
+    assert result.returncode == 0, result.stdout + result.stderr
+    stats = json.loads(stats_json.read_text())
+    assert stats["fold_0/test"]["documents"] == 1 and stats["fold_0/test"]["words"] > 400
+    assert stats["final/train"]["USES"] >= 20 and "q:exact" in stats["final/train"]
