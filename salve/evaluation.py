@@ -140,3 +140,49 @@ def evaluate_docs(gold_docs: Sequence[Doc], pred_docs: Sequence[Doc], knowledge:
         },
         "per_doc": per_doc,
     }
+
+
+ENTITY_COMPONENTS = ("ner", "salve_rule_entities", "entity_ruler")
+
+
+def run_with_gold_entities(nlp, gold_docs: Sequence[Doc]) -> List[Doc]:
+    """Run the pipeline with the gold entities in place of its own: entity components are skipped and the
+    gold entities are set before the first component that reads them, so relations are scored on gold entities."""
+    out = []
+    for gold in gold_docs:
+        doc = nlp.make_doc(gold.text)
+        placed = False
+        for name, proc in nlp.pipeline:
+            if name in ENTITY_COMPONENTS:
+                continue
+            if not placed and name not in ("tok2vec", "transformer", "morphologizer", "parser", "attribute_ruler",
+                                           "lemmatizer", "tagger", "senter", "sentencizer"):
+                doc.ents = [doc.char_span(e.start_char, e.end_char, label=e.label_, alignment_mode="expand") for e in gold.ents]
+                placed = True
+            doc = proc(doc)
+        out.append(doc)
+    return out
+
+
+def relation_scores(gold_docs: Sequence[Doc], pred_docs: Sequence[Doc]) -> Dict[str, Dict[str, float]]:
+    counts: Dict = {}
+    for gold, pred in zip(gold_docs, pred_docs):
+        add_counts(counts, count_relations(doc_relations(gold), doc_relations(pred)))
+    return summarise(counts, RELATION_TYPES)
+
+
+def tune_threshold(nlp, gold_docs: Sequence[Doc], component: str = "salve_relations",
+                   grid: Sequence[float] = tuple(round(0.05 * i, 2) for i in range(2, 19))) -> Tuple[float, Dict[float, float]]:
+    """The relation threshold with the best micro F1 on `gold_docs` (gold entities); sets it on the component."""
+    rel = nlp.get_pipe(component)
+    rel.threshold = 1.1  # predict nothing while preparing the docs
+    docs = run_with_gold_entities(nlp, gold_docs)
+    scores = rel.predict(docs)
+    results = {}
+    for threshold in grid:
+        rel.threshold = threshold
+        rel.set_annotations(docs, scores)
+        results[threshold] = relation_scores(gold_docs, docs)["micro"]["f"]
+    best = max(grid, key=lambda t: (results[t], -abs(t - 0.5)))
+    rel.threshold = best
+    return best, results

@@ -16,9 +16,10 @@ from wasabi import msg
 import salve.event_component  # noqa: F401  (registers the factories)
 import salve.rule_entities  # noqa: F401
 import salve.rule_relations  # noqa: F401
+import salve.relation_component  # noqa: F401
 from salve.corpus_files import load_records
 from salve.docbin import record_to_doc
-from salve.evaluation import EVENT_SLOTS, evaluate_docs
+from salve.evaluation import EVENT_SLOTS, evaluate_docs, relation_scores, run_with_gold_entities
 from salve.knowledge import Knowledge
 from salve.labels import ENTITY_LABELS, RELATION_TYPES
 
@@ -35,6 +36,9 @@ def print_metrics(metrics: Dict[str, Any]) -> None:
         msg.table(score_table(metrics["entities"][mode], ENTITY_LABELS), header=header, divider=True)
     msg.divider("Relations (end to end, exact endpoints)")
     msg.table(score_table(metrics["relations"]["exact"], RELATION_TYPES), header=header, divider=True)
+    if "relations_gold_entities" in metrics:
+        msg.divider("Relations (gold entities)")
+        msg.table(score_table(metrics["relations_gold_entities"], RELATION_TYPES), header=header, divider=True)
     ev = metrics["events"]
     msg.divider("Events")
     print(f"gold {ev['gold']}, predicted {ev['predicted']}, matched {ev['matched']}: "
@@ -42,15 +46,28 @@ def print_metrics(metrics: Dict[str, Any]) -> None:
     msg.table([[slot, f"{ev['slot_accuracy'][slot]:.3f}"] for slot in EVENT_SLOTS], header=["slot", "accuracy"], divider=True)
 
 
+def evaluate_model(nlp, gold_docs, knowledge: Knowledge) -> Dict[str, Any]:
+    """End-to-end metrics plus relation scores with gold entities."""
+    pred_docs = list(nlp.pipe(doc.text for doc in gold_docs))
+    metrics = evaluate_docs(gold_docs, pred_docs, knowledge)
+    metrics["relations_gold_entities"] = relation_scores(gold_docs, run_with_gold_entities(nlp, gold_docs))
+    return metrics
+
+
+def load_gold(nlp, gold: Path) -> list:
+    """Gold docs from JSONL/markup records, or from a .spacy DocBin."""
+    if gold.suffix == ".spacy":
+        from salve.docbin import read_docbin
+        return read_docbin(nlp, gold)
+    return [record_to_doc(nlp, record, str(gold), line) for line, record in load_records(gold)]
+
+
 def main(model: str = typer.Argument(..., help="Pipeline path or package name"),
-         gold: Path = typer.Argument(..., exists=True, help="Gold JSONL or markup"),
+         gold: Path = typer.Argument(..., exists=True, help="Gold JSONL, markup or .spacy"),
          knowledge: Path = typer.Option(Path("corpus/knowledge"), exists=True, file_okay=False),
          out: Optional[Path] = typer.Option(None, help="Write the metrics as JSON here")) -> None:
     nlp = spacy.load(model)
-    records = load_records(gold)
-    gold_docs = [record_to_doc(nlp, record, str(gold), line) for line, record in records]
-    pred_docs = list(nlp.pipe(doc.text for doc in gold_docs))
-    metrics = evaluate_docs(gold_docs, pred_docs, Knowledge.from_dir(knowledge))
+    metrics = evaluate_model(nlp, load_gold(nlp, gold), Knowledge.from_dir(knowledge))
     metrics["model"], metrics["gold"] = model, str(gold)
     print_metrics(metrics)
     if out:
