@@ -10,6 +10,8 @@ trigger. Slots are then compared on the matched pairs; an unmatched gold event c
 every slot, so slot accuracy is measured against all gold events.
 """
 from collections import Counter
+
+import numpy
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from spacy.tokens import Doc
@@ -106,40 +108,65 @@ def event_counts(gold: Sequence[Dict[str, Any]], pred: Sequence[Dict[str, Any]])
     return counts
 
 
-def evaluate_docs(gold_docs: Sequence[Doc], pred_docs: Sequence[Doc], knowledge: Knowledge) -> Dict[str, Any]:
-    """Entity, relation and event scores of predictions against gold, micro-averaged over documents."""
-    ents = {"exact": {}, "overlap": {}}
-    rels = {"exact": {}, "overlap": {}}
+def doc_counts(gold: Doc, pred: Doc, knowledge: Knowledge, pred_gold_ents: Optional[Doc] = None) -> Dict[str, Any]:
+    """Every count needed for the metrics of one document: summed over documents they give the micro scores,
+    resampled by document they give bootstrap intervals."""
+    if gold.text != pred.text:
+        raise ValueError("gold and predicted docs are not the same texts, in the same order")
+    ge, pe, gr, pr = doc_entities(gold), doc_entities(pred), doc_relations(gold), doc_relations(pred)
+    counts: Dict[str, Any] = {"doc_id": (gold._.meta or {}).get("doc_id")}
+    for mode in ("exact", "overlap"):
+        counts[f"entities_{mode}"] = count_entities(ge, pe, mode)
+    counts["relations_exact"] = count_relations(gr, pr, ge, pe, "exact")
+    counts["relations_overlap"] = count_relations(gr, pr, ge, pe, "overlap")
+    if pred_gold_ents is not None:
+        counts["relations_gold_entities"] = count_relations(gr, doc_relations(pred_gold_ents))
+    gold_events = build_events(with_annotations(pred, gold), knowledge)
+    pred_events = pred._.events if pred._.events is not None else build_events(pred, knowledge)
+    counts["events"] = event_counts(gold_events, pred_events)
+    return counts
+
+
+def combine(per_doc: Sequence[Dict[str, Any]]) -> Dict[str, Any]:
+    """Micro-averaged metrics from per-document counts (see `doc_counts`)."""
+    def total(key: str) -> Dict[str, Counter]:
+        out: Dict[str, Counter] = {}
+        for counts in per_doc:
+            add_counts(out, counts.get(key, {}))
+        return out
     events: Counter = Counter()
-    per_doc = []
-    for gold, pred in zip(gold_docs, pred_docs):
-        if gold.text != pred.text:
-            raise ValueError("gold and predicted docs are not the same texts, in the same order")
-        ge, pe, gr, pr = doc_entities(gold), doc_entities(pred), doc_relations(gold), doc_relations(pred)
-        doc_counts = {}
-        for mode in ("exact", "overlap"):
-            add_counts(ents[mode], count_entities(ge, pe, mode))
-            add_counts(rels[mode], count_relations(gr, pr, ge, pe, mode))
-        gold_events = build_events(with_annotations(pred, gold), knowledge)
-        pred_events = pred._.events if pred._.events is not None else build_events(pred, knowledge)
-        ev = event_counts(gold_events, pred_events)
-        events.update(ev)
-        doc_counts["events"] = dict(ev)
-        doc_counts["entities"] = {k: dict(v) for k, v in count_entities(ge, pe, "exact").items()}
-        doc_counts["relations"] = {k: dict(v) for k, v in count_relations(gr, pr).items()}
-        per_doc.append({"doc_id": (gold._.meta or {}).get("doc_id"), **doc_counts})
+    for counts in per_doc:
+        events.update(counts["events"])
     n_gold = events["gold_events"]
-    return {
-        "entities": {mode: summarise(ents[mode], ENTITY_LABELS) for mode in ents},
-        "relations": {mode: summarise(rels[mode], RELATION_TYPES) for mode in rels},
+    metrics: Dict[str, Any] = {
+        "documents": len(per_doc),
+        "entities": {mode: summarise(total(f"entities_{mode}"), ENTITY_LABELS) for mode in ("exact", "overlap")},
+        "relations": {mode: summarise(total(f"relations_{mode}"), RELATION_TYPES) for mode in ("exact", "overlap")},
         "events": {
             "gold": n_gold, "predicted": events["pred_events"], "matched": events["matched_events"],
             "precision": events["matched_events"] / events["pred_events"] if events["pred_events"] else 0.0,
             "recall": events["matched_events"] / n_gold if n_gold else 0.0,
             "slot_accuracy": {slot: (events[slot] / n_gold if n_gold else 0.0) for slot in EVENT_SLOTS},
         },
-        "per_doc": per_doc,
     }
+    if all("relations_gold_entities" in c for c in per_doc) and per_doc:
+        metrics["relations_gold_entities"] = summarise(total("relations_gold_entities"), RELATION_TYPES)
+    return metrics
+
+
+def evaluate_docs(gold_docs: Sequence[Doc], pred_docs: Sequence[Doc], knowledge: Knowledge,
+                  pred_gold_ents: Optional[Sequence[Doc]] = None) -> Dict[str, Any]:
+    """Entity, relation and event scores of predictions against gold, micro-averaged over documents."""
+    per_doc = [doc_counts(g, p, knowledge, pg) for g, p, pg in
+               zip(gold_docs, pred_docs, pred_gold_ents if pred_gold_ents is not None else [None] * len(gold_docs))]
+    metrics = combine(per_doc)
+    metrics["per_doc"] = [_jsonable(c) for c in per_doc]
+    return metrics
+
+
+def _jsonable(counts: Dict[str, Any]) -> Dict[str, Any]:
+    return {k: ({label: dict(c) for label, c in v.items()} if isinstance(v, dict) and not isinstance(v, Counter)
+                else dict(v) if isinstance(v, Counter) else v) for k, v in counts.items()}
 
 
 ENTITY_COMPONENTS = ("ner", "salve_rule_entities", "entity_ruler")
@@ -186,3 +213,38 @@ def tune_threshold(nlp, gold_docs: Sequence[Doc], component: str = "salve_relati
     best = max(grid, key=lambda t: (results[t], -abs(t - 0.5)))
     rel.threshold = best
     return best, results
+
+
+def metric_paths(metrics: Dict[str, Any]) -> List[Tuple[str, ...]]:
+    """The (nested key) paths of the scores that get intervals: F1 per label, event accuracies, event P/R."""
+    paths: List[Tuple[str, ...]] = []
+    for mode in ("exact", "overlap"):
+        paths += [("entities", mode, label, "f") for label in (*ENTITY_LABELS, "micro")]
+        paths += [("relations", mode, label, "f") for label in (*RELATION_TYPES, "micro")]
+    if "relations_gold_entities" in metrics:
+        paths += [("relations_gold_entities", label, "f") for label in (*RELATION_TYPES, "micro")]
+    paths += [("events", "slot_accuracy", slot) for slot in EVENT_SLOTS]
+    paths += [("events", "precision"), ("events", "recall")]
+    return paths
+
+
+def get_path(data: Dict[str, Any], path: Sequence[str]) -> float:
+    for key in path:
+        data = data[key]
+    return float(data)  # type: ignore[arg-type]
+
+
+def bootstrap_intervals(per_doc: Sequence[Dict[str, Any]], n_resamples: int = 1000, seed: int = 0,
+                        alpha: float = 0.05) -> Dict[Tuple[str, ...], Tuple[float, float]]:
+    """Percentile intervals of each score over documents resampled with replacement (scikit-learn's
+    `resample`); with few documents they are wide, which is the point."""
+    from sklearn.utils import resample
+
+    paths = metric_paths(combine(per_doc))
+    samples: Dict[Tuple[str, ...], List[float]] = {p: [] for p in paths}
+    for b in range(n_resamples):
+        metrics = combine(resample(list(per_doc), replace=True, n_samples=len(per_doc), random_state=seed + b))
+        for path in paths:
+            samples[path].append(get_path(metrics, path))
+    lo, hi = 100 * alpha / 2, 100 * (1 - alpha / 2)
+    return {p: (float(numpy.percentile(v, lo)), float(numpy.percentile(v, hi))) for p, v in samples.items()}

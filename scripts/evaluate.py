@@ -19,7 +19,7 @@ import salve.rule_relations  # noqa: F401
 import salve.relation_component  # noqa: F401
 from salve.corpus_files import load_records
 from salve.docbin import record_to_doc
-from salve.evaluation import EVENT_SLOTS, evaluate_docs, relation_scores, run_with_gold_entities
+from salve.evaluation import EVENT_SLOTS, evaluate_docs, run_with_gold_entities
 from salve.knowledge import Knowledge
 from salve.labels import ENTITY_LABELS, RELATION_TYPES
 
@@ -49,9 +49,7 @@ def print_metrics(metrics: Dict[str, Any]) -> None:
 def evaluate_model(nlp, gold_docs, knowledge: Knowledge) -> Dict[str, Any]:
     """End-to-end metrics plus relation scores with gold entities."""
     pred_docs = list(nlp.pipe(doc.text for doc in gold_docs))
-    metrics = evaluate_docs(gold_docs, pred_docs, knowledge)
-    metrics["relations_gold_entities"] = relation_scores(gold_docs, run_with_gold_entities(nlp, gold_docs))
-    return metrics
+    return evaluate_docs(gold_docs, pred_docs, knowledge, run_with_gold_entities(nlp, gold_docs))
 
 
 def load_gold(nlp, gold: Path) -> list:
