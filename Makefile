@@ -1,13 +1,20 @@
 # Entry points for a fresh machine. Each target sets up what it needs.
-#   make test   - create .venv, install, run the test suite
+#   make test   - create .venv, install (with the transformer extra), run the test suite
 #   make all    - create .venv, install, run the main workflow (spacy project run all)
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup test all clean
+.PHONY: setup setup-trf test all clean
 
 setup: $(VENV)/.installed
+
+# Optional transformer extra (torch CPU build, spacy-transformers): only the tests and configs/trf.cfg need it.
+setup-trf: $(VENV)/.installed-trf
+
+$(VENV)/.installed-trf: $(VENV)/.installed requirements-trf.txt
+	$(PY) -m pip install --quiet -r requirements-trf.txt
+	touch $@
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +23,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
-test: setup
+test: setup setup-trf
 	$(PY) -m pytest
 
 all: setup

@@ -22,6 +22,10 @@ import typer
 from spacy.cli.package import TEMPLATE_INIT, package
 from wasabi import msg
 
+try:  # registers the transformer factories when the optional extra is installed
+    import spacy_transformers  # noqa: F401
+except ImportError:
+    pass
 import salve.event_component  # noqa: F401  (registers the factories spacy package needs to load the model)
 import salve.relation_component  # noqa: F401
 
@@ -31,6 +35,12 @@ SALVE = ROOT / "salve"
 RUNTIME_MODULES = ["labels", "doc_extensions", "knowledge", "quantities", "scoring", "events", "knowledge_component",
                    "event_component", "relation_model", "relation_component"]
 REQUIREMENTS = ["text2num>=3.1.0,<4"]
+TRF_REQUIREMENTS = ROOT / "requirements-trf.txt"
+
+
+def pinned(path: Path) -> List[str]:
+    """Requirement lines of a requirements file (comments and blank lines dropped)."""
+    return [line.split("#")[0].strip() for line in path.read_text(encoding="utf8").splitlines() if line.split("#")[0].strip()]
 
 
 def relative_imports(module: Path) -> List[str]:
@@ -56,7 +66,8 @@ def build_meta(model: Path, name: str, version: str, cv_metrics: Optional[Path])
                        "ACTOR, CASUALTY), relations (USES, TARGETS, CLAIMED_BY, BLAMED_ON, KILLED, INJURED) and one "
                        "event record per attack in doc._.events.",
         "author": "Salve", "license": "MIT", "url": "",
-        "requirements": [f"spacy{meta.get('spacy_version', '>=3.8,<3.9')}"] + REQUIREMENTS,
+        "requirements": [f"spacy{meta.get('spacy_version', '>=3.8,<3.9')}"] + REQUIREMENTS
+                        + (pinned(TRF_REQUIREMENTS) if "transformer" in meta.get("pipeline", []) else []),
         "sources": [{"name": "fr_core_news_md 3.8.0 (static vectors)", "url": "https://spacy.io/models/fr"},
                     {"name": "Salve corpus: 5 annotated French news articles + 171 synthetic articles written for Salve"}],
     })
@@ -89,7 +100,9 @@ def main(model: Path = typer.Argument(..., exists=True, file_okay=False), out: P
     for meta_file in (main_path / "meta.json", package_path / "meta.json"):
         if meta_file.exists():
             data = json.loads(meta_file.read_text(encoding="utf8"))
-            data["requirements"] = [r for r in data.get("requirements", []) if not r.startswith("salve")]
+            # spacy package may also add a looser spacy-transformers range; the pinned lines above decide.
+            data["requirements"] = [r for r in data.get("requirements", []) if not r.startswith("salve")
+                                    and not (r.startswith("spacy-transformers") and r not in meta["requirements"])]
             meta_file.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf8")
     for module in RUNTIME_MODULES:
         shutil.copy(SALVE / f"{module}.py", package_path / f"{module}.py")
