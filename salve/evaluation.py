@@ -169,7 +169,7 @@ def _jsonable(counts: Dict[str, Any]) -> Dict[str, Any]:
                 else dict(v) if isinstance(v, Counter) else v) for k, v in counts.items()}
 
 
-ENTITY_COMPONENTS = ("ner", "salve_rule_entities", "entity_ruler")
+ENTITY_COMPONENTS = ("ner", "salve_rule_entities", "entity_ruler", "salve_gazetteer")
 
 
 def run_with_gold_entities(nlp, gold_docs: Sequence[Doc]) -> List[Doc]:

@@ -163,19 +163,7 @@ class RuleEntities(KnowledgeComponent):
 
     # BASE -----------------------------------------------------------------------------------------------
     def bases(self, doc: Doc, attack_sents: Set[int], bounds: List[Tuple[int, int]]) -> List[Span]:
-        out = []
-        for entry_start, entry_end, _ in self.knowledge.installation_spans(doc.text):
-            span = doc.char_span(entry_start, entry_end, alignment_mode="expand")
-            if span is None:
-                continue
-            s = span.start
-            while s > 0 and _norm(doc[s - 1]) in BASE_WORDS:
-                s -= 1
-            while s < span.start and _norm(doc[s]) in ("de", "d'", "du", "a", "et", "sur", "contre"):
-                s += 1
-            has_head = any(_norm(t) in BASE_HEADS for t in doc[s:span.end]) or any(w in normalise(span.text) for w in BASE_HEADS)
-            if has_head:
-                out.append(Span(doc, s, span.end, label=BASE))
+        out = named_installations(doc, self.knowledge)
         for token in doc:
             if _norm(token) in ("base", "bases", "avant-poste", "camp") and token.i > 0:
                 det = doc[token.i - 1]
@@ -262,6 +250,39 @@ class RuleEntities(KnowledgeComponent):
                 continue
             out.append(Span(doc, s, e, label=CASUALTY))
         return out
+
+
+def named_installations(doc: Doc, knowledge) -> List[Span]:
+    """BASE spans for gazetteer names, widened to their type words and determiner ("la base aérienne d'X");
+    a name with no installation word near it (a city alone, "à Erbil") is not a BASE."""
+    out = []
+    for entry_start, entry_end, _ in knowledge.installation_spans(doc.text):
+        span = doc.char_span(entry_start, entry_end, alignment_mode="expand")
+        if span is None:
+            continue
+        s = span.start
+        while s > 0 and _norm(doc[s - 1]) in BASE_WORDS:
+            s -= 1
+        while s < span.start and _norm(doc[s]) in ("de", "d'", "du", "a", "et", "sur", "contre"):
+            s += 1
+        if any(_norm(t) in BASE_HEADS for t in doc[s:span.end]) or any(w in normalise(span.text) for w in BASE_HEADS):
+            out.append(Span(doc, s, span.end, label=BASE))
+    return out
+
+
+class GazetteerEntities(KnowledgeComponent):
+    """`salve_gazetteer`: pre-sets BASE entities for named installations before `ner`, which keeps them and
+    predicts around them (an experiment for the trained pipeline; see the README for the CV result)."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        keep = [e for e in doc.ents]
+        doc.ents = filter_spans(keep + named_installations(doc, self.knowledge))
+        return doc
+
+
+@Language.factory("salve_gazetteer", assigns=["doc.ents"])
+def make_gazetteer_entities(nlp: Language, name: str) -> GazetteerEntities:
+    return GazetteerEntities(nlp, name)
 
 
 def _casualty_words(knowledge, token: Token) -> bool:

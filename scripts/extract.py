@@ -64,23 +64,58 @@ def read_inputs(paths: List[Path]) -> Iterator[Item]:
             yield path.stem, text, meta.get("date"), None
 
 
-def process(nlp, doc_id: str, text: str) -> Dict[str, Any]:
-    """Run the pipeline on one document, in chunks if it is long, with offsets into the whole text."""
+def prepare(doc_id: str, text: str) -> Tuple[Dict[str, Any], List[Tuple[int, str]]]:
+    """Clean one input text and cut it into chunks; the result skeleton carries the warnings."""
     clean, warnings = clean_text(text)
     result: Dict[str, Any] = {"id": doc_id, "entities": [], "relations": [], "events": []}
-    for offset, chunk in chunk_text(clean):
-        part = doc_to_json(nlp(chunk), doc_id)
-        base = len(result["entities"])
-        result["entities"] += [{**e, "start": e["start"] + offset, "end": e["end"] + offset} for e in part["entities"]]
-        result["relations"] += [{**r, "head": r["head"] + base, "child": r["child"] + base} for r in part["relations"]]
-        result["events"] += _shift_events(part["events"], offset)
-    if len(chunk_text(clean)) > 1:
+    chunks = chunk_text(clean) if clean else []
+    if len(chunks) > 1:
         warnings.append("long text processed in chunks; events are not merged across chunks")
     if clean != text:
         result["text"] = clean  # offsets refer to the cleaned text
     if warnings:
         result["warnings"] = warnings
-    return result
+    return result, chunks
+
+
+def add_chunk(result: Dict[str, Any], offset: int, part: Dict[str, Any]) -> None:
+    """Append one processed chunk to a document result, with offsets into the whole text."""
+    base = len(result["entities"])
+    result["entities"] += [{**e, "start": e["start"] + offset, "end": e["end"] + offset} for e in part["entities"]]
+    result["relations"] += [{**r, "head": r["head"] + base, "child": r["child"] + base} for r in part["relations"]]
+    result["events"] += _shift_events(part["events"], offset)
+
+
+def process_batch(nlp, items: List[Item], batch_size: int) -> Iterator[Tuple[Item, Dict[str, Any]]]:
+    """Results for a batch of inputs in order; all chunks go through one nlp.pipe call. If the pipeline fails
+    on the batch, the documents are redone one by one so that only the faulty one gets an error."""
+    prepared = []
+    for item in items:
+        doc_id, text, _, error = item
+        if error is not None:
+            prepared.append((item, None, [], error))
+            continue
+        try:
+            result, chunks = prepare(doc_id, text or "")
+            prepared.append((item, result, chunks, None))
+        except InputError as err:
+            prepared.append((item, None, [], f"{doc_id}: {err}"))
+    try:
+        flat = [chunk for _, result, chunks, _ in prepared if result is not None for _, chunk in chunks]
+        docs = iter(nlp.pipe(flat, batch_size=batch_size))
+        for item, result, chunks, error in prepared:
+            if result is not None:
+                for offset, _ in chunks:
+                    add_chunk(result, offset, doc_to_json(next(docs), item[0]))
+    except Exception as err:  # noqa: BLE001 - one bad document must not stop the run
+        if len(items) > 1:
+            for item in items:
+                yield from process_batch(nlp, [item], batch_size)
+            return
+        prepared = [(items[0], None, [], f"{items[0][0]}: processing failed ({type(err).__name__}: {err})")]
+    for item, result, _, error in prepared:
+        yield item, (result if error is None else
+                     {"id": item[0], "entities": [], "relations": [], "events": [], "error": error})
 
 
 def _shift_events(events: List[Dict[str, Any]], offset: int) -> List[Dict[str, Any]]:
@@ -101,28 +136,25 @@ def main(
     model: str = typer.Option("training/rules", help="Pipeline path or installed package (e.g. fr_salve)"),
     out: Path = typer.Option(Path("extracted.jsonl"), help="Output JSONL, one line per document"),
     csv_out: Optional[Path] = typer.Option(None, "--csv", help="Also write one row per event (ACLED style)"),
+    batch_size: int = typer.Option(32, help="Documents per nlp.pipe batch"),
 ) -> None:
     nlp = spacy.load(model)
     items = list(read_inputs(inputs))
     out.parent.mkdir(parents=True, exist_ok=True)
     rows, failed, n_events = [], 0, 0
-    with out.open("w", encoding="utf8") as f:
-        for doc_id, text, date, error in tqdm(items, desc="extract", unit="doc", disable=len(items) < 5, file=sys.stderr):
-            if error is None:
-                try:
-                    result = process(nlp, doc_id, text or "")
-                except InputError as err:
-                    error = f"{doc_id}: {err}"
-            if error is not None:
-                msg.warn(error)
-                failed += 1
-                result = {"id": doc_id, "entities": [], "relations": [], "events": [], "error": error}
-            else:
+    with out.open("w", encoding="utf8") as f, tqdm(total=len(items), desc="extract", unit="doc",
+                                                   disable=len(items) < 5, file=sys.stderr) as progress:
+        for start in range(0, len(items), batch_size):
+            for (doc_id, _, date, _), result in process_batch(nlp, items[start:start + batch_size], batch_size):
+                if "error" in result:
+                    msg.warn(result["error"])
+                    failed += 1
                 for warning in result.get("warnings", []):
                     msg.info(f"{doc_id}: {warning}")
-            n_events += len(result["events"])
-            rows += event_rows(result, date)
-            f.write(json.dumps(result, ensure_ascii=False) + "\n")
+                n_events += len(result["events"])
+                rows += event_rows(result, date)
+                f.write(json.dumps(result, ensure_ascii=False) + "\n")
+                progress.update(1)
     if csv_out:
         csv_out.parent.mkdir(parents=True, exist_ok=True)
         with csv_out.open("w", encoding="utf8", newline="") as f:

@@ -53,3 +53,31 @@ def test_chunks_cover_the_text_and_cut_at_boundaries():
     assert "".join(c for _, c in chunks) == text
     assert all(len(c) <= 2000 for _, c in chunks) and len(chunks) > 1
     assert all(text[o:o + len(c)] == c for o, c in chunks)
+
+
+def test_a_failing_document_does_not_stop_the_batch(blank_fr):
+    import sys
+    from conftest import SCRIPTS
+    sys.path.insert(0, str(SCRIPTS))
+    from extract import process_batch
+
+    class Flaky:
+        """A pipeline that fails on one text, to check that only that document gets an error."""
+        def __init__(self):
+            self.calls = 0
+
+        def pipe(self, texts, batch_size):
+            for text in texts:
+                self.calls += 1
+                if "BOOM" in text:
+                    raise RuntimeError("kaput")
+                doc = blank_fr(text)
+                doc._.events = []
+                yield doc
+
+    items = [("a", "Un texte.", None, None), ("b", "BOOM ici.", None, None), ("c", "Un autre.", None, None),
+             ("d", None, None, "d: not UTF-8")]
+    results = {item[0]: result for item, result in process_batch(Flaky(), items, batch_size=8)}
+    assert list(results) == ["a", "b", "c", "d"]
+    assert "error" not in results["a"] and "error" not in results["c"]
+    assert "RuntimeError: kaput" in results["b"]["error"] and results["d"]["error"] == "d: not UTF-8"

@@ -40,7 +40,7 @@ def test_report_numbers_are_the_computed_ones(rules_nlp, knowledge, tmp_path):
     assert perfect["intervals"]["entities.exact.micro.f"] == [1.0, 1.0]
     assert empty["intervals"]["entities.exact.micro.f"] == [0.0, 0.0]
     report = (tmp_path / "evaluation.md").read_text()
-    assert "| entities, exact span | 1.000 [1.00–1.00] | 0.000 [0.00–0.00] |" in report
+    assert "| entities, exact span | 1.000 [1.00–1.00] (P 1.00, R 1.00) | 0.000 [0.00–0.00] (P 0.00, R 0.00) |" in report
     for name in ("f1_per_label.png", "count_errors.png", "errors.md"):
         assert (tmp_path / name).stat().st_size > 0
     errors = (tmp_path / "errors.md").read_text()
