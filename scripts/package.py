@@ -28,12 +28,13 @@ except ImportError:
     pass
 import salve.event_component  # noqa: F401  (registers the factories spacy package needs to load the model)
 import salve.relation_component  # noqa: F401
+import salve.rule_entities  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 SALVE = ROOT / "salve"
-# The code a trained pipeline needs at run time (rule components and corpus tools stay out of the wheel).
+# The code a trained pipeline needs at run time (rule_entities for salve_gazetteer; corpus tools stay out).
 RUNTIME_MODULES = ["labels", "doc_extensions", "knowledge", "quantities", "scoring", "events", "knowledge_component",
-                   "event_component", "relation_model", "relation_component"]
+                   "event_component", "relation_model", "relation_component", "rule_entities"]
 REQUIREMENTS = ["text2num>=3.1.0,<4"]
 TRF_REQUIREMENTS = ROOT / "requirements-trf.txt"
 

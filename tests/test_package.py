@@ -43,7 +43,7 @@ def test_train_package_install_and_load(tmp_path):
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
         meta = json.loads(zf.read("fr_salve/meta.json"))
-    assert "fr_salve/relation_component.py" in names and "fr_salve/events.py" in names
+    assert "fr_salve/relation_component.py" in names and "fr_salve/rule_entities.py" in names
     assert not any(r.startswith("salve") for r in meta["requirements"])
     assert any(r.startswith("text2num") for r in meta["requirements"]) and any(r.startswith("spacy") for r in meta["requirements"])
 
@@ -55,7 +55,7 @@ def test_train_package_install_and_load(tmp_path):
     result = subprocess.run([str(python), "-c", CHECK], capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     out = json.loads(result.stdout.strip().splitlines()[-1])
-    assert out["pipes"] == ["tok2vec", "ner", "salve_relations", "salve_events"]
+    assert out["pipes"] == ["tok2vec", "salve_gazetteer", "ner", "salve_relations", "salve_events"]
     assert isinstance(out["relations"], list) and isinstance(out["events"], list)
     assert out["installations"] >= 40 and out["threshold"] == info["threshold"]
     installed = subprocess.run([str(python), "-m", "pip", "list"], capture_output=True, text=True).stdout.lower()
