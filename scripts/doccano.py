@@ -215,10 +215,7 @@ def upload(legacy, project_id: int, records: List[Record]) -> None:
 def predictions(model: str, paths: List[Path]) -> List[Record]:
     """Pre-annotations: the model's entities and relations for raw texts, as corpus records."""
     import spacy
-    import salve.event_component  # noqa: F401
-    import salve.relation_component  # noqa: F401
-    import salve.rule_entities  # noqa: F401
-    import salve.rule_relations  # noqa: F401
+    import salve.components  # noqa: F401  (registers the Salve pipeline components)
     from salve.docbin import doc_to_record
     from extract import read_inputs
     nlp = spacy.load(model)

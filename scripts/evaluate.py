@@ -13,10 +13,7 @@ import spacy
 import typer
 from wasabi import msg
 
-import salve.event_component  # noqa: F401  (registers the factories)
-import salve.rule_entities  # noqa: F401
-import salve.rule_relations  # noqa: F401
-import salve.relation_component  # noqa: F401
+import salve.components  # noqa: F401  (registers the Salve pipeline components)
 from salve.corpus_files import load_records
 from salve.docbin import record_to_doc
 from salve.evaluation import EVENT_SLOTS, evaluate_docs, run_with_gold_entities

@@ -19,9 +19,7 @@ import typer
 from tqdm import tqdm
 from wasabi import msg
 
-import salve.event_component  # noqa: F401  (registers the factories)
-import salve.rule_entities  # noqa: F401
-import salve.rule_relations  # noqa: F401
+import salve.components  # noqa: F401  (registers the Salve pipeline components)
 from salve.export import CSV_COLUMNS, doc_to_json, event_rows
 from salve.seeds import split_header
 from salve.text_input import InputError, chunk_text, clean_text

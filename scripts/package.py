@@ -22,13 +22,7 @@ import typer
 from spacy.cli.package import TEMPLATE_INIT, package
 from wasabi import msg
 
-try:  # registers the transformer factories when the optional extra is installed
-    import spacy_transformers  # noqa: F401
-except ImportError:
-    pass
-import salve.event_component  # noqa: F401  (registers the factories spacy package needs to load the model)
-import salve.relation_component  # noqa: F401
-import salve.rule_entities  # noqa: F401
+import salve.components  # noqa: F401  (registers the Salve pipeline components)
 
 ROOT = Path(__file__).resolve().parent.parent
 SALVE = ROOT / "salve"

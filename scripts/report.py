@@ -23,10 +23,7 @@ from wasabi import msg
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-import salve.event_component  # noqa: F401,E402  (registers the factories)
-import salve.relation_component  # noqa: F401,E402
-import salve.rule_entities  # noqa: F401,E402
-import salve.rule_relations  # noqa: F401,E402
+import salve.components  # noqa: F401  (registers the Salve pipeline components)
 from salve.docbin import read_docbin  # noqa: E402
 from salve.evaluation import (EVENT_SLOTS, bootstrap_intervals, build_events, combine, doc_counts,  # noqa: E402
                               doc_entities, doc_relations, get_path, match_events, metric_paths, run_with_gold_entities,

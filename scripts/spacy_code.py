@@ -3,8 +3,4 @@
 spaCy imports this file on its own (not as part of a package), so it imports the installed `salve` package
 (`pip install -e .`, done by `make setup`) instead of holding code itself.
 """
-import salve.event_component  # noqa: F401
-import salve.rule_entities  # noqa: F401
-import salve.rule_relations  # noqa: F401
-import salve.relation_component  # noqa: F401
-import salve.relation_model  # noqa: F401
+import salve.components  # noqa: F401  (registers the Salve pipeline components)

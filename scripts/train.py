@@ -19,10 +19,7 @@ import spacy
 import typer
 from wasabi import msg
 
-import salve.event_component  # noqa: F401  (registers the factories)
-import salve.relation_component  # noqa: F401
-import salve.rule_entities  # noqa: F401
-import salve.rule_relations  # noqa: F401
+import salve.components  # noqa: F401  (registers the Salve pipeline components)
 from salve.docbin import read_docbin
 from salve.evaluation import tune_threshold
 from salve.knowledge import Knowledge
