@@ -8,7 +8,7 @@ lies between them, and the argument's label. A Maxout layer and a sigmoid output
 `candidate_pairs` is the single definition of which pairs exist; the model and the component both call it,
 so the rows of the model's output line up with the component's pairs.
 """
-from typing import Callable, List, Optional, Tuple
+from typing import List, Optional, Tuple
 
 import numpy
 from spacy.tokens import Doc, Span
@@ -111,5 +111,3 @@ def build_relation_model(tok2vec: Model[List[Doc], List[Floats2d]], hidden_width
     model.attrs["max_distance"] = max_distance
     return model
 
-
-GetPairs = Callable[[Doc], List[Tuple[Span, Span]]]

@@ -2,10 +2,9 @@
 
     python scripts/corpus.py --help
 """
-import sys
 from collections import Counter
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import List, Optional, Tuple
 
 import spacy
 import typer

@@ -26,7 +26,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import salve.components  # noqa: F401  (registers the Salve pipeline components)
 from salve.docbin import read_docbin  # noqa: E402
 from salve.evaluation import (EVENT_SLOTS, bootstrap_intervals, build_events, combine, doc_counts,  # noqa: E402
-                              doc_entities, doc_relations, get_path, match_events, metric_paths, run_with_gold_entities,
+                              doc_entities, doc_relations, get_path, match_events, run_with_gold_entities,
                               slot_values, with_annotations)
 from salve.events import sentence_bounds  # noqa: E402
 from salve.knowledge import Knowledge  # noqa: E402

@@ -7,7 +7,6 @@ import uuid
 import pytest
 
 from salve.corpus_format import read_records
-from salve.doccano_sync import same_annotations
 
 from conftest import GOLD, ROOT, run_script
 

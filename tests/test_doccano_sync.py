@@ -1,5 +1,4 @@
 """Offline logic of the doccano pull: diff, refusal of drops, merge keeping unchanged records as they were."""
-import copy
 
 from salve.corpus_format import read_records, validate_record
 from salve.doccano_sync import diff, from_export, merge, same_annotations, to_upload

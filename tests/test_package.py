@@ -2,7 +2,6 @@
 virtual environment and load it with spacy.load (what CI runs; full training is `spacy project run train`)."""
 import json
 import subprocess
-import sys
 import venv
 import zipfile
 
