@@ -46,7 +46,8 @@ def sentence_bounds(doc: Doc, use_annotation: bool = True) -> List[Tuple[int, in
     return bounds
 
 
-def _sentence_of(bounds: List[Tuple[int, int]], char: int) -> int:
+def sentence_index(bounds: List[Tuple[int, int]], char: int) -> int:
+    """Index of the sentence (from `sentence_bounds`) that holds character `char`."""
     for i, (s, e) in enumerate(bounds):
         if s <= char < e:
             return i
@@ -194,7 +195,7 @@ def build_events(doc: Doc, knowledge: Knowledge) -> List[EventDict]:
     unclaimed_sentences = [i for i, (s, e) in enumerate(bounds) if knowledge.has_cue("unclaimed", doc.text[s:e])]
     unclaimed = set()
     for sent in unclaimed_sentences:
-        hits = [n for n, ev in enumerate(events) if any(_sentence_of(bounds, m.start_char) == sent for m in ev.mentions)]
+        hits = [n for n, ev in enumerate(events) if any(sentence_index(bounds, m.start_char) == sent for m in ev.mentions)]
         if not hits:  # "Les deux attaques n'ont pas été revendiquées": the most recent event before it
             before = [n for n, ev in enumerate(events) if min(m.start_char for m in ev.mentions) < bounds[sent][1]]
             hits = before[-1:]

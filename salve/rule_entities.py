@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from .events import sentence_bounds
+from .events import sentence_bounds, sentence_index
 from .knowledge import normalise
 from .knowledge_component import KnowledgeComponent
 from .labels import ACTOR, ATTACK, BASE, CASUALTY, WEAPON
@@ -59,16 +59,16 @@ class RuleEntities(KnowledgeComponent):
         bounds = sentence_bounds(doc)
         spans: List[Span] = []
         attacks = self.attacks(doc)
-        attack_sents = {self._sent(bounds, a.start_char) for a in attacks}
+        attack_sents = {sentence_index(bounds, a.start_char) for a in attacks}
         near_attack = attack_sents | {s + 1 for s in attack_sents}
         for span in self.weapons(doc):
-            if self._sent(bounds, span.start_char) in near_attack:
+            if sentence_index(bounds, span.start_char) in near_attack:
                 spans.append(span)
         for span in self.bases(doc, attack_sents, bounds):
             spans.append(span)
         for start, end in bounds:
             sent_text = doc.text[start:end]
-            index = self._sent(bounds, start)
+            index = sentence_index(bounds, start)
             if index in near_attack and (self.knowledge.has_cue("claim", sent_text) or self.knowledge.has_cue("blame", sent_text)):
                 spans.extend(self.actors(doc, start, end))
             if index in near_attack and any(self.knowledge.has_cue(k, sent_text) for k in ("killed", "injured", "both")):
@@ -76,13 +76,6 @@ class RuleEntities(KnowledgeComponent):
         # Attacks first so that "attaque à la roquette" wins over the weapon inside it when lengths tie.
         doc.ents = filter_spans(attacks + spans)
         return doc
-
-    @staticmethod
-    def _sent(bounds: List[Tuple[int, int]], char: int) -> int:
-        for i, (s, e) in enumerate(bounds):
-            if s <= char < e:
-                return i
-        return len(bounds) - 1
 
     # ATTACK ---------------------------------------------------------------------------------------------
     def attacks(self, doc: Doc) -> List[Span]:
@@ -167,7 +160,7 @@ class RuleEntities(KnowledgeComponent):
         for token in doc:
             if _norm(token) in ("base", "bases", "avant-poste", "camp") and token.i > 0:
                 det = doc[token.i - 1]
-                if _norm(det) not in UNNAMED_BASE_DETS or self._sent(bounds, token.idx) not in attack_sents:
+                if _norm(det) not in UNNAMED_BASE_DETS or sentence_index(bounds, token.idx) not in attack_sents:
                     continue
                 e = token.i + 1
                 while e < len(doc) and doc[e].pos_ == "ADJ":

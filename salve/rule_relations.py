@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 
 from . import doc_extensions  # noqa: F401  (registers the Doc extensions)
 from .doc_extensions import make_relation, set_relations
-from .events import sentence_bounds
+from .events import sentence_bounds, sentence_index
 from .knowledge_component import KnowledgeComponent
 from .labels import (ACTOR, ATTACK, BASE, BLAMED_ON, CASUALTY, CLAIMED_BY, INJURED, KILLED, TARGETS, USES,
                      WEAPON)
@@ -26,16 +26,15 @@ SIMPLE = {WEAPON: USES, BASE: TARGETS}
 class RuleRelations(KnowledgeComponent):
     def __call__(self, doc: Doc) -> Doc:
         bounds = sentence_bounds(doc)
-        sent_of = lambda span: next((i for i, (s, e) in enumerate(bounds) if s <= span.start_char < e), len(bounds) - 1)
         attacks = [e for e in doc.ents if e.label_ == ATTACK]
         by_sent = {}
         for attack in attacks:
-            by_sent.setdefault(sent_of(attack), []).append(attack)
+            by_sent.setdefault(sentence_index(bounds, attack.start_char), []).append(attack)
         relations = []
         for arg in doc.ents:
             if arg.label_ == ATTACK:
                 continue
-            index = sent_of(arg)
+            index = sentence_index(bounds, arg.start_char)
             head = self._attack_for(arg, by_sent.get(index, []))
             if head is None:
                 previous = by_sent.get(index - 1, [])

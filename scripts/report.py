@@ -28,7 +28,7 @@ from salve.docbin import read_docbin  # noqa: E402
 from salve.evaluation import (EVENT_SLOTS, bootstrap_intervals, build_events, combine, doc_counts,  # noqa: E402
                               doc_entities, doc_relations, get_path, match_events, run_with_gold_entities,
                               slot_values, with_annotations)
-from salve.events import sentence_bounds  # noqa: E402
+from salve.events import sentence_bounds, sentence_index  # noqa: E402
 from salve.knowledge import Knowledge  # noqa: E402
 from salve.labels import ENTITY_LABELS, RELATION_TYPES  # noqa: E402
 
@@ -205,10 +205,9 @@ def plot_counts(outcomes: Dict[str, Dict[str, Dict[str, int]]], path: Path) -> N
 
 
 def _sentence(doc: Doc, start: int) -> str:
-    for s, e in sentence_bounds(doc):
-        if s <= start < e:
-            return " ".join(doc.text[s:e].split())
-    return ""
+    bounds = sentence_bounds(doc)
+    s, e = bounds[sentence_index(bounds, start)] if bounds else (0, 0)
+    return " ".join(doc.text[s:e].split())
 
 
 def error_list(items: Dict[str, List[Triple]]) -> str:

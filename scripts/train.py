@@ -21,7 +21,7 @@ from wasabi import msg
 
 import salve.components  # noqa: F401  (registers the Salve pipeline components)
 from salve.docbin import read_docbin
-from salve.evaluation import tune_threshold
+from salve.evaluation import get_path, tune_threshold
 from salve.knowledge import Knowledge
 from salve.labels import ENTITY_LABELS, RELATION_TYPES
 
@@ -91,7 +91,7 @@ def _summary(values: List[float]) -> Dict[str, float]:
 def aggregate(folds: List[Dict[str, Any]], system: str) -> Dict[str, Any]:
     """Mean and standard deviation over folds of the F1 scores of one system."""
     def get(*keys):
-        return [_dig(f[system], keys) for f in folds]
+        return [get_path(f[system], keys) for f in folds]
 
     out: Dict[str, Any] = {"entities": {}, "relations_e2e": {}, "relations_gold_entities": {}, "events": {}}
     for label in (*ENTITY_LABELS, "micro"):
@@ -104,12 +104,6 @@ def aggregate(folds: List[Dict[str, Any]], system: str) -> Dict[str, Any]:
     out["events"]["recall"] = _summary(get("events", "recall"))
     out["events"]["precision"] = _summary(get("events", "precision"))
     return out
-
-
-def _dig(data: Dict[str, Any], keys) -> float:
-    for key in keys:
-        data = data[key]
-    return float(data)  # type: ignore[arg-type]
 
 
 @app.command("cv")

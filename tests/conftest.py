@@ -49,6 +49,21 @@ def rules_nlp():
     return build_rule_pipeline(KNOWLEDGE)
 
 
+def prediction_like(rules_nlp, gold, with_annotations: bool = True):
+    """A doc processed like a real prediction (syntax, hence sentences) carrying gold's entities and relations
+    (or none), with its events built: known predictions for scoring tests."""
+    from salve.doc_extensions import set_relations
+    pred = rules_nlp.make_doc(gold.text)
+    for name, proc in rules_nlp.pipeline:
+        if name.startswith("salve_"):
+            break
+        pred = proc(pred)
+    if with_annotations:
+        pred.ents = [pred.char_span(e.start_char, e.end_char, label=e.label_) for e in gold.ents]
+        set_relations(pred, gold._.relations)
+    return rules_nlp.get_pipe("salve_events")(pred)
+
+
 def annotated_doc(nlp, text, ents, rels=()):
     """A doc with entities given as (snippet, label) (first occurrence after the previous one) and relations
     as (head index, child index, label) into that list."""

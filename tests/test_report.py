@@ -4,9 +4,8 @@ import sys
 
 from salve.corpus_format import read_records
 from salve.docbin import record_to_doc
-from salve.doc_extensions import set_relations
 
-from conftest import GOLD, SCRIPTS
+from conftest import GOLD, SCRIPTS, prediction_like
 
 sys.path.insert(0, str(SCRIPTS))
 from report import write_report  # noqa: E402
@@ -14,18 +13,7 @@ from report import write_report  # noqa: E402
 
 def _triples(rules_nlp, perfect: bool):
     gold = [record_to_doc(rules_nlp, r) for _, r in read_records(GOLD)][:3]
-    events = rules_nlp.get_pipe("salve_events")
-    out = []
-    for g in gold:
-        pred = rules_nlp.make_doc(g.text)
-        for name, proc in rules_nlp.pipeline[:5]:  # syntax: sentences as in real predictions
-            pred = proc(pred)
-        if perfect:
-            pred.ents = [pred.char_span(e.start_char, e.end_char, label=e.label_) for e in g.ents]
-            set_relations(pred, g._.relations)
-        pred = events(pred)
-        out.append((g, pred, pred))
-    return out
+    return [(g, p, p) for g, p in ((g, prediction_like(rules_nlp, g, perfect)) for g in gold)]
 
 
 def test_report_numbers_are_the_computed_ones(rules_nlp, knowledge, tmp_path):

@@ -3,10 +3,10 @@ import spacy
 
 from salve.corpus_format import read_records
 from salve.docbin import record_to_doc
-from salve.doc_extensions import relation_spans, set_relations
+from salve.doc_extensions import relation_spans
 from salve.evaluation import evaluate_docs
 
-from conftest import GOLD
+from conftest import GOLD, prediction_like
 
 TEXT = ("Au moins quatorze roquettes ont frappé jeudi la base aérienne d’Aïn al-Asad, blessant deux soldats. "
         "Aucune revendication n'a été faite.")
@@ -41,14 +41,7 @@ def _gold_and_views(nlp):
 
 def test_perfect_prediction_scores_one_and_empty_scores_zero(rules_nlp, knowledge):
     gold = _gold_and_views(rules_nlp)
-    perfect = []
-    for g in gold:
-        p = rules_nlp.make_doc(g.text)
-        for name, proc in rules_nlp.pipeline[:5]:  # syntax only: sentences as in real predictions
-            p = proc(p)
-        p.ents = [p.char_span(e.start_char, e.end_char, label=e.label_) for e in g.ents]
-        set_relations(p, g._.relations)
-        perfect.append(rules_nlp.get_pipe("salve_events")(p))
+    perfect = [prediction_like(rules_nlp, g) for g in gold]
     metrics = evaluate_docs(gold, perfect, knowledge)
     assert metrics["entities"]["exact"]["micro"]["f"] == 1.0
     assert metrics["relations"]["exact"]["micro"]["f"] == 1.0
