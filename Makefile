@@ -1,5 +1,5 @@
 # Entry points for a fresh machine. Each target sets up what it needs.
-#   make test   - create .venv, install (with the transformer extra), run the test suite
+#   make test   - create .venv, install (with the transformer extra), lint (ruff), run the test suite
 #   make all    - create .venv, install, run the main workflow (spacy project run all)
 PYTHON ?= python3
 VENV ?= .venv
@@ -24,10 +24,11 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	touch $@
 
 test: setup setup-trf
+	$(VENV)/bin/ruff check salve tests scripts
 	$(PY) -m pytest
 
 all: setup
 	$(PY) -m spacy project run all
 
 clean:
-	rm -rf $(VENV) training/* packages/* corpus/*/*.spacy
+	rm -rf $(VENV) training/* packages/* reports corpus/build corpus/splits corpus/*/*.spacy

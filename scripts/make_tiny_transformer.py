@@ -18,7 +18,7 @@ def build(out: Path, hidden: int = 32, layers: int = 2, vocab_size: int = 800, s
     from tokenizers import ByteLevelBPETokenizer
     from transformers import RobertaConfig, RobertaModel, RobertaTokenizerFast
 
-    from salve.seeds import read_seed
+    from salve.corpus.seeds import read_seed
 
     out.mkdir(parents=True, exist_ok=True)
     texts = [read_seed(p)[0] for p in sorted((ROOT / "seeds").glob("*.txt"))]

@@ -27,6 +27,13 @@ def write_jsonl(tmp_path):
     return _write
 
 
+def run_salve(*args, cwd=ROOT):
+    """Run the `salve` command (as `python -m salve.cli.main`) with the test interpreter."""
+    import subprocess
+    return subprocess.run([sys.executable, "-m", "salve.cli.main", *map(str, args)], cwd=cwd, capture_output=True,
+                          text=True)
+
+
 def run_script(*args, cwd=ROOT):
     """Run a project script with the test interpreter; return the CompletedProcess."""
     import subprocess
@@ -37,22 +44,21 @@ KNOWLEDGE = ROOT / "corpus" / "knowledge"
 
 @pytest.fixture(scope="session")
 def knowledge():
-    from salve.knowledge import Knowledge
+    from salve.pipeline.knowledge import Knowledge
     return Knowledge.from_dir(KNOWLEDGE)
 
 
 @pytest.fixture(scope="session")
 def rules_nlp():
     """The rule pipeline, built in memory from the repo's knowledge files."""
-    sys.path.insert(0, str(SCRIPTS))
-    from build_rules import build_rule_pipeline
+    from salve.training.rules import build_rule_pipeline
     return build_rule_pipeline(KNOWLEDGE)
 
 
 def prediction_like(rules_nlp, gold, with_annotations: bool = True):
     """A doc processed like a real prediction (syntax, hence sentences) carrying gold's entities and relations
     (or none), with its events built: known predictions for scoring tests."""
-    from salve.doc_extensions import set_relations
+    from salve.pipeline.doc_extensions import set_relations
     pred = rules_nlp.make_doc(gold.text)
     for name, proc in rules_nlp.pipeline:
         if name.startswith("salve_"):
@@ -67,7 +73,7 @@ def prediction_like(rules_nlp, gold, with_annotations: bool = True):
 def annotated_doc(nlp, text, ents, rels=()):
     """A doc with entities given as (snippet, label) (first occurrence after the previous one) and relations
     as (head index, child index, label) into that list."""
-    from salve.doc_extensions import make_relation, set_relations
+    from salve.pipeline.doc_extensions import make_relation, set_relations
     doc = nlp.make_doc(text) if not hasattr(nlp, "pipe_names") or not nlp.pipe_names else nlp(text)
     spans, cursor = [], 0
     for snippet, label in ents:
@@ -77,3 +83,37 @@ def annotated_doc(nlp, text, ents, rels=()):
     doc.ents = spans
     set_relations(doc, [make_relation(spans[h], spans[c], l) for h, c, l in rels])
     return doc
+
+
+# A sentence of seed 003, so that a model trained briefly on the seeds gets it right: the packaging tests check
+# that the installed wheel gives the content of the trained model, not merely objects of the right type.
+CHECK_SENTENCE = ("AU MOINS trois roquettes ont touché la base aérienne d’Ain al-Asad qui abrite des troupes américaines "
+                  "alors que les tensions éclatent.")
+CHECK_TEXTS = [CHECK_SENTENCE, "", "Roquettes.",
+               "Deux drones ont visé l'aéroport d'Erbil mardi soir, sans faire de victimes, selon la coalition."]
+
+
+@pytest.fixture(scope="session")
+def trained_model(tmp_path_factory):
+    """A model trained for a few dozen steps on the five seeds with the real CPU config (what CI can afford)."""
+    from spacy.tokens import DocBin
+
+    from salve.corpus.docbin import record_to_doc
+    from salve.corpus.format import read_records
+
+    out = tmp_path_factory.mktemp("trained")
+    nlp = spacy.blank("fr")
+    docs = [record_to_doc(nlp, r) for _, r in read_records(GOLD)]
+    DocBin(docs=docs, store_user_data=True).to_disk(out / "train.spacy")
+    DocBin(docs=docs[3:4], store_user_data=True).to_disk(out / "dev.spacy")
+    trained = run_salve("train", "--train", out / "train.spacy", "--dev", out / "dev.spacy", "--output", out / "training",
+                        "--override", "training.max_steps=200", "--override", "training.eval_frequency=50",
+                        "--override", "training.batcher.size.start=2000")
+    assert trained.returncode == 0, trained.stdout[-3000:] + trained.stderr[-3000:]
+    return out / "training" / "model-best"
+
+
+def predictions(nlp, texts):
+    """What the packaging tests compare: entities, relations and events of each text."""
+    return [{"ents": [(e.start_char, e.end_char, e.label_) for e in doc.ents], "relations": doc._.relations,
+             "events": doc._.events} for doc in nlp.pipe(texts)]

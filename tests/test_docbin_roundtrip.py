@@ -1,13 +1,12 @@
 """JSONL -> Doc/DocBin -> JSONL is lossless, relations and meta included."""
 import json
 
+from conftest import GOLD, run_salve
 from spacy.tokens import DocBin
 
-from salve.corpus_format import read_records
-from salve.docbin import doc_to_record, record_to_doc, records_to_docbin
-from salve.doc_extensions import relation_spans
-
-from conftest import GOLD, run_script
+from salve.corpus.docbin import doc_to_record, record_to_doc, records_to_docbin
+from salve.corpus.format import read_records
+from salve.pipeline.doc_extensions import relation_spans
 
 
 def test_gold_corpus_round_trip_through_docbin_bytes(blank_fr):
@@ -35,9 +34,9 @@ def test_extra_keys_and_entity_order_survive(blank_fr):
 
 def test_cli_round_trip(tmp_path):
     spacy_file, back = tmp_path / "gold.spacy", tmp_path / "back.jsonl"
-    r1 = run_script("scripts/corpus.py", "to-docbin", GOLD, "--out", spacy_file)
+    r1 = run_salve("corpus", "to-docbin", GOLD, "--out", spacy_file)
     assert r1.returncode == 0, r1.stderr + r1.stdout
-    r2 = run_script("scripts/corpus.py", "from-docbin", spacy_file, back)
+    r2 = run_salve("corpus", "from-docbin", spacy_file, back)
     assert r2.returncode == 0, r2.stderr + r2.stdout
     original = [json.loads(l) for l in GOLD.read_text(encoding="utf8").splitlines() if l.strip()]
     assert [json.loads(l) for l in back.read_text(encoding="utf8").splitlines()] == original
@@ -45,6 +44,6 @@ def test_cli_round_trip(tmp_path):
 
 def test_cli_validate_fails_with_located_message(write_jsonl):
     bad = write_jsonl({"text": "abc", "entities": [{"id": 1, "label": "BASE", "start_offset": 0, "end_offset": 9}], "relations": []})
-    result = run_script("scripts/corpus.py", "validate", bad)
+    result = run_salve("corpus", "validate", bad)
     assert result.returncode == 1
     assert f"{bad}:1: entity id=1 [0:9]: offsets out of range" in result.stdout

@@ -5,10 +5,9 @@ import socket
 import uuid
 
 import pytest
+from conftest import GOLD, ROOT, run_salve
 
-from salve.corpus_format import read_records
-
-from conftest import GOLD, ROOT, run_script
+from salve.corpus.format import read_records
 
 
 def _free_port() -> int:
@@ -24,24 +23,24 @@ def doccano(tmp_path_factory):
     env = {"DOCCANO_USER": "salve-test", "DOCCANO_PASSWORD": uuid.uuid4().hex}
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
-    started = run_script("scripts/doccano.py", "server-start", "--home", home, "--venv", ROOT / ".doccano" / "venv",
+    started = run_salve("doccano", "server-start", "--home", home, "--venv", ROOT / ".doccano" / "venv",
                          "--port", str(port), "--timeout", "180")
     try:
         assert started.returncode == 0, started.stdout[-3000:] + started.stderr[-3000:]
         yield {"port": str(port), "home": home}
     finally:
-        run_script("scripts/doccano.py", "server-stop", "--home", home)
+        run_salve("doccano", "server-stop", "--home", home)
         for k, v in old.items():
             os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
 
 
 def test_gold_round_trip_through_doccano(doccano, tmp_path):
     project = f"gold-{uuid.uuid4().hex[:8]}"
-    pushed = run_script("scripts/doccano.py", "push", "--project", project, "--gold", GOLD, "--port", doccano["port"])
+    pushed = run_salve("doccano", "push", "--project", project, "--gold", GOLD, "--port", doccano["port"])
     assert pushed.returncode == 0, pushed.stdout + pushed.stderr
     target = tmp_path / "seeds.jsonl"
     target.write_bytes(GOLD.read_bytes())
-    pulled = run_script("scripts/doccano.py", "pull", "--project", project, "--into", target, "--port", doccano["port"],
+    pulled = run_salve("doccano", "pull", "--project", project, "--into", target, "--port", doccano["port"],
                         "--backup-dir", tmp_path / "backups")
     assert pulled.returncode == 0, pulled.stdout + pulled.stderr
     assert "5 unchanged documents" in pulled.stdout
@@ -52,11 +51,11 @@ def test_gold_round_trip_through_doccano(doccano, tmp_path):
     records = [json.loads(l) for l in GOLD.read_text(encoding="utf8").splitlines()]
     records.append({**records[0], "meta": {**records[0]["meta"], "doc_id": "only-local"}})
     extra.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf8")
-    refused = run_script("scripts/doccano.py", "pull", "--project", project, "--into", extra, "--port", doccano["port"],
+    refused = run_salve("doccano", "pull", "--project", project, "--into", extra, "--port", doccano["port"],
                          "--backup-dir", tmp_path / "backups")
     assert refused.returncode == 1 and "document only-local is not in the export" in refused.stdout
     assert len(extra.read_text(encoding="utf8").splitlines()) == 6
-    forced = run_script("scripts/doccano.py", "pull", "--project", project, "--into", extra, "--port", doccano["port"],
+    forced = run_salve("doccano", "pull", "--project", project, "--into", extra, "--port", doccano["port"],
                         "--backup-dir", tmp_path / "backups", "--force")
     assert forced.returncode == 0, forced.stdout + forced.stderr
     assert len(extra.read_text(encoding="utf8").splitlines()) == 5
@@ -69,11 +68,11 @@ def test_raw_text_with_pre_annotations(doccano, tmp_path, rules_nlp):
     raw = tmp_path / "depeche.txt"
     raw.write_text("Deux drones ont visé la base d’Al-Tanf lundi, sans faire de victimes.", encoding="utf8")
     project = f"raw-{uuid.uuid4().hex[:8]}"
-    pushed = run_script("scripts/doccano.py", "push", "--project", project, "--raw", raw, "--model", model,
+    pushed = run_salve("doccano", "push", "--project", project, "--raw", raw, "--model", model,
                         "--port", doccano["port"])
     assert pushed.returncode == 0, pushed.stdout + pushed.stderr
     target = tmp_path / "new.jsonl"
-    pulled = run_script("scripts/doccano.py", "pull", "--project", project, "--into", target, "--port", doccano["port"],
+    pulled = run_salve("doccano", "pull", "--project", project, "--into", target, "--port", doccano["port"],
                         "--backup-dir", tmp_path / "backups")
     assert pulled.returncode == 0, pulled.stdout + pulled.stderr
     (_, record), = read_records(target)

@@ -1,9 +1,9 @@
 """Offline logic of the doccano pull: diff, refusal of drops, merge keeping unchanged records as they were."""
 
-from salve.corpus_format import read_records, validate_record
-from salve.doccano_sync import diff, from_export, merge, same_annotations, to_upload
-
 from conftest import GOLD
+
+from salve.corpus.doccano_sync import diff, from_export, merge, same_annotations, to_upload
+from salve.corpus.format import read_records, validate_record
 
 
 def _gold():

@@ -1,10 +1,9 @@
 import json
 
 import spacy
-
-from salve.events import build_events
-
 from conftest import annotated_doc
+
+from salve.pipeline.events import build_events
 
 NLP = spacy.blank("fr")
 

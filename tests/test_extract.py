@@ -2,11 +2,10 @@
 import csv
 import json
 
-from salve.text_input import InputError, chunk_text, clean_text
-
-from conftest import SEEDS, run_script
-
 import pytest
+from conftest import SEEDS, run_salve
+
+from salve.pipeline.text_input import InputError, chunk_text, clean_text
 
 
 def test_extract_cli_on_files_folder_and_jsonl(tmp_path, rules_nlp):
@@ -19,7 +18,7 @@ def test_extract_cli_on_files_folder_and_jsonl(tmp_path, rules_nlp):
     lines = tmp_path / "docs.jsonl"
     lines.write_text(json.dumps({"id": "j1", "text": "<p>Deux roquettes ont frappé l’aéroport d’Erbil.</p>"}) + "\n{broken\n", encoding="utf8")
     out, table = tmp_path / "out.jsonl", tmp_path / "events.csv"
-    result = run_script("scripts/extract.py", SEEDS / "004_29312c2a45db3735.txt", tmp_path / "in", lines,
+    result = run_salve("extract", SEEDS / "004_29312c2a45db3735.txt", tmp_path / "in", lines,
                         "--model", model, "--out", out, "--csv", table)
     assert result.returncode == 0, result.stdout + result.stderr
     docs = {d["id"]: d for d in map(json.loads, out.read_text(encoding="utf8").splitlines())}
@@ -56,10 +55,7 @@ def test_chunks_cover_the_text_and_cut_at_boundaries():
 
 
 def test_a_failing_document_does_not_stop_the_batch(blank_fr):
-    import sys
-    from conftest import SCRIPTS
-    sys.path.insert(0, str(SCRIPTS))
-    from extract import process_batch
+    from salve.extraction import process_batch
 
     class Flaky:
         """A pipeline that fails on one text, to check that only that document gets an error."""

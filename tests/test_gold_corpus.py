@@ -1,12 +1,12 @@
 """The gold corpus: every seed, verbatim text, complete schema coverage."""
 from collections import Counter
 
-from salve.corpus_format import read_records
-from salve.docbin import records_to_docbin
-from salve.labels import ENTITY_LABELS, RELATION_TYPES
-from salve.seeds import read_seed, split_header
-
 from conftest import GOLD, SEEDS
+
+from salve.corpus.docbin import records_to_docbin
+from salve.corpus.format import read_records
+from salve.corpus.seeds import read_seed, split_header
+from salve.pipeline.labels import ENTITY_LABELS, RELATION_TYPES
 
 
 def test_every_seed_is_annotated_with_its_exact_text_and_date():

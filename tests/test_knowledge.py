@@ -1,7 +1,7 @@
 
 import pytest
 
-from salve.knowledge import Knowledge, normalise
+from salve.pipeline.knowledge import Knowledge, normalise
 
 
 def test_spelling_variants_link_to_one_installation(knowledge):

@@ -1,7 +1,7 @@
 import pytest
 
-from salve.corpus_format import CorpusError
-from salve.markup import parse_markup, record_to_markup
+from salve.corpus.format import CorpusError
+from salve.corpus.markup import parse_markup, record_to_markup
 
 DOC = """##doc d1
 ##meta {"date": "2024-07", "synthetic": true}

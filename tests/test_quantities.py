@@ -1,6 +1,6 @@
 import pytest
 
-from salve.quantities import Quantity, parse_quantity
+from salve.pipeline.quantities import Quantity, parse_quantity
 
 CASES = [
     # exact, digits and words

@@ -1,15 +1,14 @@
 """The trainable relation component: candidates, learning on gold entities, schema mask, save/load."""
 import spacy
+from conftest import GOLD, annotated_doc
 from spacy.training import Example
 
-import salve.relation_component  # noqa: F401
-from salve.corpus_format import read_records
-from salve.docbin import record_to_doc
-from salve.doc_extensions import get_relations
-from salve.labels import is_allowed
-from salve.relation_model import candidate_pairs
-
-from conftest import GOLD, annotated_doc
+import salve.pipeline.relation_component  # noqa: F401
+from salve.corpus.docbin import record_to_doc
+from salve.corpus.format import read_records
+from salve.pipeline.doc_extensions import get_relations
+from salve.pipeline.labels import is_allowed
+from salve.pipeline.relation_model import candidate_pairs
 
 
 def _examples(nlp):

@@ -1,14 +1,11 @@
 """The evaluation report on known predictions: perfect gives 1.0 everywhere, empty gives 0.0."""
 import json
-import sys
 
-from salve.corpus_format import read_records
-from salve.docbin import record_to_doc
+from conftest import GOLD, prediction_like
 
-from conftest import GOLD, SCRIPTS, prediction_like
-
-sys.path.insert(0, str(SCRIPTS))
-from report import write_report  # noqa: E402
+from salve.corpus.docbin import record_to_doc
+from salve.corpus.format import read_records
+from salve.evaluation.report import write_report
 
 
 def _triples(rules_nlp, perfect: bool):
@@ -39,7 +36,7 @@ def test_report_numbers_are_the_computed_ones(rules_nlp, knowledge, tmp_path):
 
 
 def test_bootstrap_intervals_contain_the_point_estimate(rules_nlp, knowledge, tmp_path):
-    from salve.evaluation import bootstrap_intervals, combine, doc_counts
+    from salve.evaluation.metrics import bootstrap_intervals, combine, doc_counts
     gold = [record_to_doc(rules_nlp, r) for _, r in read_records(GOLD)]
     per_doc = [doc_counts(g, rules_nlp(g.text), knowledge) for g in gold]
     point = combine(per_doc)["entities"]["exact"]["micro"]["f"]

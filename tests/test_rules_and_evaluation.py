@@ -1,12 +1,11 @@
 """The rule pipeline end to end, and the evaluation numbers on perfect and empty predictions."""
 import spacy
-
-from salve.corpus_format import read_records
-from salve.docbin import record_to_doc
-from salve.doc_extensions import relation_spans
-from salve.evaluation import evaluate_docs
-
 from conftest import GOLD, prediction_like
+
+from salve.corpus.docbin import record_to_doc
+from salve.corpus.format import read_records
+from salve.evaluation.metrics import evaluate_docs
+from salve.pipeline.doc_extensions import relation_spans
 
 TEXT = ("Au moins quatorze roquettes ont frappé jeudi la base aérienne d’Aïn al-Asad, blessant deux soldats. "
         "Aucune revendication n'a été faite.")

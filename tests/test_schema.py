@@ -1,4 +1,4 @@
-from salve.labels import ALLOWED_TRIPLES, ENTITY_LABELS, RELATION_SCHEMA, RELATION_TYPES, is_allowed, relations_for
+from salve.pipeline.labels import ALLOWED_TRIPLES, ENTITY_LABELS, RELATION_SCHEMA, RELATION_TYPES, is_allowed, relations_for
 
 
 def test_every_relation_goes_from_attack_to_an_entity_label():

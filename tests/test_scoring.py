@@ -1,4 +1,4 @@
-from salve.scoring import align_entities, count_entities, count_relations, prf, summarise
+from salve.pipeline.scoring import align_entities, count_entities, count_relations, prf, summarise
 
 
 def test_prf_edge_cases():

@@ -5,12 +5,11 @@ import subprocess
 import venv
 
 import spacy
+from conftest import GOLD, run_salve, run_script
 from spacy.tokens import DocBin
 
-from salve.corpus_format import read_records
-from salve.docbin import record_to_doc
-
-from conftest import GOLD, run_script
+from salve.corpus.docbin import record_to_doc
+from salve.corpus.format import read_records
 
 CHECK = """
 import json, spacy
@@ -29,19 +28,21 @@ def test_tiny_transformer_trains_packages_installs_and_loads(tmp_path):
     docs = [record_to_doc(nlp, r) for _, r in read_records(GOLD)]
     DocBin(docs=docs[:4], store_user_data=True).to_disk(tmp_path / "train.spacy")
     DocBin(docs=docs[4:], store_user_data=True).to_disk(tmp_path / "dev.spacy")
-    trained = run_script("scripts/train.py", "train", "--config", "configs/trf.cfg", "--train", tmp_path / "train.spacy",
+    trained = run_salve("train", "--config", "configs/trf.cfg", "--train", tmp_path / "train.spacy",
                          "--dev", tmp_path / "dev.spacy", "--output", tmp_path / "training",
                          "--override", f"components.transformer.model.name={tiny}",
                          "--override", "training.max_steps=4", "--override", "training.eval_frequency=2")
     assert trained.returncode == 0, trained.stdout[-3000:] + trained.stderr[-3000:]
-    built = run_script("scripts/package.py", tmp_path / "training" / "model-best", tmp_path / "packages",
+    built = run_salve("package", tmp_path / "training" / "model-best", tmp_path / "packages",
                        "--name", "salve_trf", "--version", "0.0.1")
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
     wheel = tmp_path / "packages" / "fr_salve_trf-0.0.1" / "dist" / "fr_salve_trf-0.0.1-py3-none-any.whl"
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
-    install = subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(wheel)], capture_output=True, text=True)
+    wheels = sorted(wheel.parent.glob("*.whl"))
+    install = subprocess.run([str(python), "-m", "pip", "install", "--quiet", *map(str, wheels)], capture_output=True,
+                             text=True)
     assert install.returncode == 0, install.stderr[-3000:]
     # The weights travel inside the package: the local model folder is not needed any more.
     subprocess.run(["rm", "-rf", str(tiny)], check=True)

@@ -1,8 +1,8 @@
 """Each kind of bad input is rejected with a message naming file, line, ids and offsets."""
 import pytest
 
-from salve.corpus_format import CorpusError, read_records
-from salve.docbin import records_to_docbin
+from salve.corpus.docbin import records_to_docbin
+from salve.corpus.format import CorpusError, read_records
 
 TEXT = "Au moins 14 roquettes ont frappé la base aérienne d'Ain al-Asad."
 

@@ -1,0 +1,1 @@
+"""The `salve` command line (typer)."""

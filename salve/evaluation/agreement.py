@@ -1,0 +1,77 @@
+"""Inter-annotator agreement between two annotations of the same documents.
+
+    salve agreement corpus/agreement/annotator_a.markup corpus/agreement/annotator_b.markup \
+        --out corpus/agreement/agreement.md
+
+Agreement is F1 with one annotator taken as reference (F1 is symmetric): entities exact and overlapping,
+relations with exact endpoints and with endpoints matched by overlap. Every disagreement is listed so that
+reconciliation can go through them one by one.
+"""
+from typing import Dict, List
+
+from salve.corpus.format import Record, doc_id_of
+from salve.pipeline.labels import ENTITY_LABELS, RELATION_TYPES
+from salve.pipeline.scoring import (
+    add_counts,
+    align_entities,
+    count_entities,
+    count_relations,
+    record_entities,
+    record_relations,
+    summarise,
+)
+
+
+def _fmt(scores: Dict[str, Dict[str, float]], labels: List[str]) -> List[str]:
+    lines = ["| label | P | R | F1 | both | only A | only B |", "|---|---|---|---|---|---|---|"]
+    for label in labels + ["micro"]:
+        s = scores[label]
+        lines.append(f"| {label} | {s['p']:.3f} | {s['r']:.3f} | {s['f']:.3f} | {s['tp']} | {s['fn']} | {s['fp']} |")
+    return lines
+
+
+def disagreements(a: Record, b: Record) -> List[str]:
+    """Human-readable list of entity and relation differences in one document (A = reference)."""
+    text = a["text"]
+    ents_a, ents_b = record_entities(a), record_entities(b)
+    exact = align_entities(ents_a, ents_b, "exact")
+    lines = []
+    for s, e, label in sorted(set(ents_a) - set(exact.values())):
+        lines.append(f"- only A: {label} [{s}:{e}] {text[s:e]!r}")
+    for s, e, label in sorted(set(ents_b) - set(exact)):
+        lines.append(f"- only B: {label} [{s}:{e}] {text[s:e]!r}")
+    rels_a, rels_b = set(record_relations(a)), set(record_relations(b))
+    for (h, c, label) in sorted(rels_a - rels_b):
+        lines.append(f"- only A: {text[h[0]:h[1]]!r} -{label}-> {text[c[0]:c[1]]!r} [{h[0]}]")
+    for (h, c, label) in sorted(rels_b - rels_a):
+        lines.append(f"- only B: {text[h[0]:h[1]]!r} -{label}-> {text[c[0]:c[1]]!r} [{h[0]}]")
+    return lines
+
+
+def agreement_report(records_a: List[Record], records_b: List[Record]) -> str:
+    by_id_b = {doc_id_of(r): r for r in records_b}
+    missing = [doc_id_of(r) for r in records_a if doc_id_of(r) not in by_id_b]
+    if missing:
+        raise ValueError(f"documents missing from the second annotation: {missing}")
+    ent_counts = {"exact": {}, "overlap": {}}
+    rel_counts = {"exact": {}, "overlap": {}}
+    details = []
+    for a in records_a:
+        b = by_id_b[doc_id_of(a)]
+        if a["text"] != b["text"]:
+            raise ValueError(f"document {doc_id_of(a)} has different texts in the two annotations")
+        ea, eb, ra, rb = record_entities(a), record_entities(b), record_relations(a), record_relations(b)
+        for mode in ("exact", "overlap"):
+            add_counts(ent_counts[mode], count_entities(ea, eb, mode))
+            add_counts(rel_counts[mode], count_relations(ra, rb, ea, eb, mode))
+        details.append(f"### {doc_id_of(a)}\n" + "\n".join(disagreements(a, b) or ["- no disagreement"]))
+    parts = ["# Inter-annotator agreement", "",
+             f"{len(records_a)} documents. A is taken as reference: 'only A' are A's spans B did not mark "
+             "(counted as B's false negatives), 'only B' the reverse. F1 is symmetric.", ""]
+    for mode in ("exact", "overlap"):
+        parts += [f"## Entities, {mode} match", ""] + _fmt(summarise(ent_counts[mode], list(ENTITY_LABELS)), list(ENTITY_LABELS)) + [""]
+    for mode in ("exact", "overlap"):
+        title = "exact endpoints" if mode == "exact" else "endpoints matched by overlap"
+        parts += [f"## Relations, {title}", ""] + _fmt(summarise(rel_counts[mode], list(RELATION_TYPES)), list(RELATION_TYPES)) + [""]
+    parts += ["## Disagreements", ""] + details
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,119 @@
+"""Extraction over input files: reading .txt / folders / JSONL, cleaning, chunking and batching through nlp.pipe.
+
+Inputs are .txt files, folders (every .txt inside), or JSONL files. A leading " date YYYY-MM " header in a
+.txt file (as in seeds/) gives the date and is not processed as text. One output line per input document;
+a document that cannot be processed gets an "error" and the run goes on.
+"""
+import json
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional, Tuple
+
+from wasabi import msg
+
+from salve.corpus.seeds import split_header
+from salve.pipeline.export import doc_to_json
+from salve.pipeline.text_input import InputError, chunk_text, clean_text
+
+Item = Tuple[str, Optional[str], Optional[str], Optional[str]]  # id, text, date, error
+
+
+def read_inputs(paths: List[Path]) -> Iterator[Item]:
+    for path in paths:
+        if path.is_dir():
+            files = sorted(path.glob("*.txt"))
+            if not files:
+                msg.warn(f"{path}: no .txt file in this folder")
+            for file in files:
+                yield from read_inputs([file])
+        elif path.suffix == ".jsonl":
+            with path.open(encoding="utf8", errors="replace") as f:
+                for number, line in enumerate(f, start=1):
+                    if not line.strip():
+                        continue
+                    try:
+                        obj = json.loads(line)
+                        text = obj["text"]
+                        if not isinstance(text, str):
+                            raise TypeError("'text' is not a string")
+                    except (ValueError, KeyError, TypeError) as err:
+                        yield f"{path}:{number}", None, None, f"{path}:{number}: not a {{\"id\", \"text\"}} JSON line ({err})"
+                        continue
+                    yield str(obj.get("id", f"{path.stem}:{number}")), text, obj.get("date"), None
+        else:
+            try:
+                raw = path.read_bytes().decode("utf8")
+            except UnicodeDecodeError as err:
+                yield path.stem, None, None, f"{path}: not UTF-8 text ({err.reason} at byte {err.start})"
+                continue
+            except OSError as err:
+                yield path.stem, None, None, f"{path}: cannot be read ({err.strerror})"
+                continue
+            text, meta = split_header(raw)
+            yield path.stem, text, meta.get("date"), None
+
+
+def prepare(doc_id: str, text: str) -> Tuple[Dict[str, Any], List[Tuple[int, str]]]:
+    """Clean one input text and cut it into chunks; the result skeleton carries the warnings."""
+    clean, warnings = clean_text(text)
+    result: Dict[str, Any] = {"id": doc_id, "entities": [], "relations": [], "events": []}
+    chunks = chunk_text(clean) if clean else []
+    if len(chunks) > 1:
+        warnings.append("long text processed in chunks; events are not merged across chunks")
+    if clean != text:
+        result["text"] = clean  # offsets refer to the cleaned text
+    if warnings:
+        result["warnings"] = warnings
+    return result, chunks
+
+
+def add_chunk(result: Dict[str, Any], offset: int, part: Dict[str, Any]) -> None:
+    """Append one processed chunk to a document result, with offsets into the whole text."""
+    base = len(result["entities"])
+    result["entities"] += [{**e, "start": e["start"] + offset, "end": e["end"] + offset} for e in part["entities"]]
+    result["relations"] += [{**r, "head": r["head"] + base, "child": r["child"] + base} for r in part["relations"]]
+    result["events"] += _shift_events(part["events"], offset)
+
+
+def process_batch(nlp, items: List[Item], batch_size: int) -> Iterator[Tuple[Item, Dict[str, Any]]]:
+    """Results for a batch of inputs in order; all chunks go through one nlp.pipe call. If the pipeline fails
+    on the batch, the documents are redone one by one so that only the faulty one gets an error."""
+    prepared = []
+    for item in items:
+        doc_id, text, _, error = item
+        if error is not None:
+            prepared.append((item, None, [], error))
+            continue
+        try:
+            result, chunks = prepare(doc_id, text or "")
+            prepared.append((item, result, chunks, None))
+        except InputError as err:
+            prepared.append((item, None, [], f"{doc_id}: {err}"))
+    try:
+        flat = [chunk for _, result, chunks, _ in prepared if result is not None for _, chunk in chunks]
+        docs = iter(nlp.pipe(flat, batch_size=batch_size))
+        for item, result, chunks, error in prepared:
+            if result is not None:
+                for offset, _ in chunks:
+                    add_chunk(result, offset, doc_to_json(next(docs), item[0]))
+    except Exception as err:  # noqa: BLE001 - one bad document must not stop the run
+        if len(items) > 1:
+            for item in items:
+                yield from process_batch(nlp, [item], batch_size)
+            return
+        prepared = [(items[0], None, [], f"{items[0][0]}: processing failed ({type(err).__name__}: {err})")]
+    for item, result, _, error in prepared:
+        yield item, (result if error is None else
+                     {"id": item[0], "entities": [], "relations": [], "events": [], "error": error})
+
+
+def _shift_events(events: List[Dict[str, Any]], offset: int) -> List[Dict[str, Any]]:
+    if not offset:
+        return events
+    for event in events:
+        if event.get("target"):
+            event["target"]["start"] += offset
+            event["target"]["end"] += offset
+        for weapon in event.get("weapons", []):
+            weapon["start"] += offset
+            weapon["end"] += offset
+    return events

@@ -1,0 +1,1 @@
+"""What a loaded Salve pipeline needs at inference; nothing here imports the tooling floors."""

@@ -1,0 +1,128 @@
+"""Casualty figures of one attack: the one place where CASUALTY mentions become `killed` / `injured` values.
+
+Conventions (guidelines D17-D19), each a rule here:
+- a negation on the verb counts: "l'attaque n'a pas fait `de victimes`", "`les soldats` n'ont pas été blessés"
+  give 0 although the span alone has no number;
+- the kind (killed or injured) follows the cue words around the span when they are unambiguous ("`trois
+  soldats` ont été blessés" is injured whatever the relation said); "victimes", "pertes" cover both;
+- conjuncts of one sentence are added ("`deux Américains` et `un Irakien` ont été blessés" -> 3);
+- among sentences, the last one with a figure wins (a revised toll supersedes);
+- a "nobody was hurt" statement that no CASUALTY mention carries ("ni mort ni blessé", "sans faire de
+  victimes" missed by the entity recogniser) still gives 0 for the attack of its sentence, or of the sentence
+  before it.
+"""
+import re
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from spacy.tokens import Span
+
+from .knowledge import normalise, normalise_in_place
+from .quantities import parse_quantity
+
+KILLED, INJURED, BOTH = "killed", "injured", "both"
+
+_KILLED_CUE = re.compile(r"\b(tue|tues|tuee|tuees|tuant|tuer|mort|morts|morte|mortes|deces|decede\w*|peri|peris|"
+                         r"mortellement|succombe\w*|sans vie|tuent|abattu\w*)\b")
+_INJURED_CUE = re.compile(r"\b(bless\w*|commotion\w*|traumatis\w*|hospitalis\w*|soigne\w*|touche|touches|touchee)\b")
+_BOTH_CUE = re.compile(r"\b(victime\w*|pertes?|degats humains|bilan humain|dommages humains)\b")
+# A verb negation in the clause around the span: "n'a pas fait", "n'ont pas été", "ne … aucun", "sans".
+_NEGATION_BEFORE = re.compile(r"(\bn'|\bne )[^,;.]{0,40}\b(pas|jamais|point|aucun|aucune)\b[^,;.]{0,30}$|\bsans [^,;.]{0,25}$")
+_NEGATION_AFTER = re.compile(r"^[^,;.]{0,6}\b(n'|ne )")
+# Statements that nobody was killed / hurt, carried or not by a CASUALTY mention.
+_NO_VICTIMS = [
+    (re.compile(r"\b(ni morts?,? ni bless\w+|sans (faire |causer |provoquer )?(de |d')?(morts? )?ni (de )?bless\w+|"
+                r"ni bless\w+,? ni morts?)\b"), BOTH),
+    (re.compile(r"\b(aucune victime|pas de victimes?|sans (faire |causer |provoquer )?(de |d')?victimes?|"
+                r"n'a (pas )?fait (de |aucune )?victimes?|n'ont (pas )?fait (de |aucune )?victimes?|aucune perte|"
+                r"pas de pertes?|sans (faire |causer )?de (degats|dommages) humains|aucun degat humain|"
+                r"personne n'a ete (blesse|tue|touche)|aucun (mort|tue) (ni|ou) bless\w+)\b"), BOTH),
+    (re.compile(r"\b(aucun bless\w+|pas de bless\w+|sans (faire |causer )?de bless\w+|"
+                r"n'(a|ont) (pas )?ete bless\w+|n'(a|ont) fait (aucun|pas de) bless\w+)\b"), INJURED),
+    (re.compile(r"\b(aucun mort|pas de morts?|aucun tue|sans (faire |causer )?de morts?|n'(a|ont) fait aucun mort)\b"), KILLED),
+]
+
+
+def cue_kind(text: str) -> Optional[str]:
+    """KILLED, INJURED or BOTH when the (normalised) text has cues of one kind only, else None."""
+    killed, injured, both = bool(_KILLED_CUE.search(text)), bool(_INJURED_CUE.search(text)), bool(_BOTH_CUE.search(text))
+    if killed and injured:
+        return BOTH
+    if killed:
+        return KILLED
+    if injured:
+        return INJURED
+    return BOTH if both else None
+
+
+def _window(span: Span, sent: Tuple[int, int], before: int = 45, after: int = 45) -> Tuple[str, str]:
+    text = span.doc.text
+    return (normalise(text[max(sent[0], span.start_char - before):span.start_char]),
+            normalise(text[span.end_char:min(sent[1], span.end_char + after)]))
+
+
+def span_count(span: Span, sent: Tuple[int, int]) -> Optional[int]:
+    """The figure of a CASUALTY span, with the clause's negation: None when nothing is said."""
+    quantity = parse_quantity(span.text)
+    if quantity.count is not None:
+        return quantity.count
+    before, after = _window(span, sent)
+    if _NEGATION_BEFORE.search(before) or _NEGATION_AFTER.search(after):
+        return 0
+    return None
+
+
+def span_kind(span: Span, sent: Tuple[int, int], relation_kind: str) -> str:
+    """The kind of a casualty span: the span's own words ("deux blessés"), then the clause's first cue after or
+    before it ("… ont été tués", "a tué …"); the relation's kind when the cues say nothing clear."""
+    own = cue_kind(normalise(span.text))
+    if own in (KILLED, INJURED):
+        return own
+    before, after = _window(span, sent, before=30, after=30)
+    after_kind = cue_kind(re.split(r"[,;]| et ", after, maxsplit=1)[0]) if after else None
+    if after_kind in (KILLED, INJURED):
+        return after_kind
+    before_kind = cue_kind(before.rsplit(",", 1)[-1])
+    if before_kind in (KILLED, INJURED):
+        return before_kind
+    return relation_kind
+
+
+def casualty_figures(mentions: Sequence[Tuple[Span, str]], sentence_of, bounds) -> Dict[str, Optional[Dict[str, Any]]]:
+    """killed and injured values of one event from its (CASUALTY span, relation kind) pairs.
+
+    `sentence_of(char)` gives the sentence index of a character and `bounds` the sentence (start, end) pairs."""
+    by_kind: Dict[str, Dict[int, List[Tuple[Span, Optional[int]]]]] = {KILLED: {}, INJURED: {}}
+    for span, relation_kind in sorted(mentions, key=lambda m: m[0].start):
+        index = sentence_of(span.start_char)
+        sent = bounds[index]
+        kind = span_kind(span, sent, relation_kind) if relation_kind != BOTH else BOTH
+        count = span_count(span, sent)
+        for k in ((KILLED, INJURED) if kind == BOTH else (kind,)):
+            bucket = by_kind[k].setdefault(index, [])
+            if all(s != span for s, _ in bucket):
+                bucket.append((span, count))
+    return {kind: _figure(sentences) for kind, sentences in by_kind.items()}
+
+
+def _figure(sentences: Dict[int, List[Tuple[Span, Optional[int]]]]) -> Optional[Dict[str, Any]]:
+    if not sentences:
+        return None
+    counted = [(i, spans) for i, spans in sorted(sentences.items()) if any(c is not None for _, c in spans)]
+    if not counted:
+        first = sorted(sentences.items())[0][1][0][0]
+        return {"text": first.text, "count": None, "qualifier": "unknown"}
+    _, spans = counted[-1]  # the last sentence with a figure: a revised toll supersedes
+    known = [(s, c) for s, c in spans if c is not None]
+    total = sum(c for _, c in known)
+    qualifiers = {parse_quantity(s.text).qualifier for s, c in known if c}
+    qualifier = "exact" if not qualifiers or qualifiers == {"exact"} else sorted(qualifiers - {"exact"})[0]
+    return {"text": " + ".join(s.text for s, _ in known), "count": total, "qualifier": qualifier}
+
+
+def no_victim_statements(text: str) -> List[Tuple[int, str]]:
+    """(character offset, kind) of each "nobody was killed / hurt" statement of a text."""
+    plain = normalise_in_place(text)
+    found: List[Tuple[int, str]] = []
+    for pattern, kind in _NO_VICTIMS:
+        found += [(m.start(), kind) for m in pattern.finditer(plain)]
+    return sorted(found)

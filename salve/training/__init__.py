@@ -1,0 +1,1 @@
+"""Training, cross-validation, the rule baseline pipeline and packaging."""
