@@ -63,6 +63,22 @@ def cv(splits: Path = typer.Option(Path("corpus/splits"), exists=True, file_okay
     run_cv(splits, output, config, rules, knowledge, gpu_id, override)
 
 
+@app.command("compare")
+def compare(configs: List[Path] = typer.Argument(..., exists=True, help="Training configs to compare"),
+            seeds: List[int] = typer.Option([1, 2, 3], "--seed", help="Random seeds (repeat the option)"),
+            splits: Path = typer.Option(Path("corpus/splits"), exists=True, file_okay=False),
+            gold_seeds: Path = typer.Option(Path("corpus/gold/seeds.spacy"), exists=True, help="The real seed articles"),
+            devset: Path = typer.Option(Path("corpus/build/dev.jsonl"), exists=True, help="Development set with gold_events"),
+            output: Path = typer.Option(Path("training/compare")),
+            rules: Optional[Path] = typer.Option(Path("training/rules"), help="Rule pipeline scored on the same texts"),
+            knowledge: Path = KNOWLEDGE, gpu_id: int = typer.Option(-1), override: List[str] = OVERRIDE) -> None:
+    """Configs over several random seeds: models trained without the seeds, scored on all seeds and on dev."""
+    from salve.training.compare import compare as run_compare
+
+    run_compare(configs, seeds, splits, gold_seeds, devset, output, knowledge, rules if rules and rules.exists() else None,
+                override, gpu_id)
+
+
 @app.command("evaluate")
 def evaluate(model: str = typer.Argument(..., help="Pipeline path or package name"),
              gold: Path = typer.Argument(..., exists=True, help="Gold JSONL, markup or .spacy"),
@@ -151,13 +167,32 @@ def benchmark(model: str = typer.Option("training/model-best"), baseline: str = 
 
 
 @app.command("agreement")
-def agreement(annotation_a: Path = typer.Argument(..., exists=True), annotation_b: Path = typer.Argument(..., exists=True),
-              out: Optional[Path] = typer.Option(None, help="Write the report (Markdown) here")) -> None:
-    """Inter-annotator agreement of two annotations of the same documents."""
+def agreement(annotation_a: List[Path] = typer.Argument(..., exists=True, help="Annotation A file(s), then B last"),
+              out: Optional[Path] = typer.Option(None, help="Write the report (Markdown) here"),
+              subset: bool = typer.Option(False, help="Only the documents of A that B annotated (a sample)")) -> None:
+    """Inter-annotator agreement of two annotations of the same documents (the last file is annotation B)."""
     from salve.corpus.files import load_records
+    from salve.corpus.format import doc_id_of
     from salve.evaluation.agreement import agreement_report
 
-    text = agreement_report([r for _, r in load_records(annotation_a)], [r for _, r in load_records(annotation_b)])
+    if len(annotation_a) < 2:
+        msg.fail("give annotation A (one or more files) and then annotation B", exits=1)
+    records_b = [r for _, r in load_records(annotation_a[-1])]
+    records_a = [r for path in annotation_a[:-1] for _, r in load_records(path)]
+    skipped = []
+    if subset:
+        texts_b = {doc_id_of(r): r["text"] for r in records_b}
+        skipped = sorted(doc_id_of(r) for r in records_a if texts_b.get(doc_id_of(r), r["text"]) != r["text"])
+        records_a = [r for r in records_a if doc_id_of(r) in texts_b and doc_id_of(r) not in skipped]
+        records_b = [r for r in records_b if doc_id_of(r) not in skipped]
+        if skipped:
+            msg.warn(f"{len(skipped)} document(s) left out: their text changed after B's copy was made: {', '.join(skipped)}")
+    try:
+        text = agreement_report(records_a, records_b)
+    except ValueError as err:
+        msg.fail(str(err), exits=1)
+    if skipped:
+        text = text.replace("\n\n", f"\n\nLeft out (text revised by the writer after B's copy): {', '.join(skipped)}.\n\n", 1)
     if out:
         out.write_text(text, encoding="utf8")
     print(text if not out else text.split("## Disagreements")[0])

@@ -5,11 +5,13 @@
 
 Agreement is F1 with one annotator taken as reference (F1 is symmetric): entities exact and overlapping,
 relations with exact endpoints and with endpoints matched by overlap. Every disagreement is listed so that
-reconciliation can go through them one by one.
+reconciliation can go through them one by one. Where both annotations carry event gold (`meta.gold_events`,
+guideline D24), the agreement on attacked targets and on each headline slot is reported too.
 """
-from typing import Dict, List
+from typing import Dict, List, Tuple
 
 from salve.corpus.format import Record, doc_id_of
+from salve.pipeline.knowledge import normalise
 from salve.pipeline.labels import ENTITY_LABELS, RELATION_TYPES
 from salve.pipeline.scoring import (
     add_counts,
@@ -48,9 +50,51 @@ def disagreements(a: Record, b: Record) -> List[str]:
     return lines
 
 
+def _same_text(a: str, b: str) -> bool:
+    a, b = normalise(a or ""), normalise(b or "")
+    return bool(a and b and (a in b or b in a))
+
+
+def event_gold_agreement(pairs: List[Tuple[Record, Record]]) -> List[str]:
+    """Targets (F1, texts matched by containment) and headline slots (share of documents where A and B agree)."""
+    tp = only_a = only_b = 0
+    slots: Dict[str, List[bool]] = {}
+    details = []
+    for a, b in pairs:
+        ga, gb = (a.get("meta") or {}).get("gold_events"), (b.get("meta") or {}).get("gold_events")
+        if ga is None or gb is None:
+            continue
+        ta, tb = list(ga.get("targets") or []), list(gb.get("targets") or [])
+        matched = [t for t in ta if any(_same_text(t, u) for u in tb)]
+        tp, only_a = tp + len(matched), only_a + len(ta) - len(matched)
+        only_b += sum(1 for u in tb if not any(_same_text(t, u) for t in ta))
+        ha, hb = ga.get("headline"), gb.get("headline")
+        slots.setdefault("headline present", []).append((ha is None) == (hb is None))
+        if ha and hb:
+            for key in ("target", "weapon_type", "weapon_count", "killed", "injured", "claimed_by", "blamed_on", "unclaimed"):
+                va, vb = ha.get(key), hb.get(key)
+                if key == "target":
+                    same = _same_text(va, vb) or va == vb
+                elif key in ("claimed_by", "blamed_on"):
+                    same = (not va and not vb) or any(_same_text(x, y) for x in va or [] for y in vb or [])
+                else:
+                    same = va == vb
+                slots.setdefault(key, []).append(same)
+                if not same:
+                    details.append(f"- {doc_id_of(a)} {key}: A {va!r} / B {vb!r}")
+    if not slots:
+        return []
+    f = 2 * tp / (2 * tp + only_a + only_b) if tp + only_a + only_b else 1.0
+    lines = ["## Event gold (D24)", "", f"Attacked targets: F1 {f:.3f} (both {tp}, only A {only_a}, only B {only_b}).", "",
+             "| headline slot | agreement | documents |", "|---|---|---|"]
+    lines += [f"| {key} | {sum(v) / len(v):.3f} | {len(v)} |" for key, v in slots.items()]
+    return lines + ["", "Headline slot differences:", ""] + (details or ["- none"]) + [""]
+
+
 def agreement_report(records_a: List[Record], records_b: List[Record]) -> str:
     by_id_b = {doc_id_of(r): r for r in records_b}
     missing = [doc_id_of(r) for r in records_a if doc_id_of(r) not in by_id_b]
+    missing += [doc_id_of(r) for r in records_b if doc_id_of(r) not in {doc_id_of(a) for a in records_a}]
     if missing:
         raise ValueError(f"documents missing from the second annotation: {missing}")
     ent_counts = {"exact": {}, "overlap": {}}
@@ -73,5 +117,6 @@ def agreement_report(records_a: List[Record], records_b: List[Record]) -> str:
     for mode in ("exact", "overlap"):
         title = "exact endpoints" if mode == "exact" else "endpoints matched by overlap"
         parts += [f"## Relations, {title}", ""] + _fmt(summarise(rel_counts[mode], list(RELATION_TYPES)), list(RELATION_TYPES)) + [""]
+    parts += event_gold_agreement([(a, by_id_b[doc_id_of(a)]) for a in records_a])
     parts += ["## Disagreements", ""] + details
     return "\n".join(parts) + "\n"

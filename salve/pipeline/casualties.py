@@ -35,10 +35,11 @@ _NO_VICTIMS = [
     (re.compile(r"\b(aucune victime|pas de victimes?|sans (faire |causer |provoquer )?(de |d')?victimes?|"
                 r"n'a (pas )?fait (de |aucune )?victimes?|n'ont (pas )?fait (de |aucune )?victimes?|aucune perte|"
                 r"pas de pertes?|sans (faire |causer )?de (degats|dommages) humains|aucun degat humain|"
-                r"personne n'a ete (blesse|tue|touche)|aucun (mort|tue) (ni|ou) bless\w+)\b"), BOTH),
+                r"personne n'a ete touche|aucun (mort|tue) (ni|ou) bless\w+)\b"), BOTH),
     (re.compile(r"\b(aucun bless\w+|pas de bless\w+|sans (faire |causer )?de bless\w+|"
-                r"n'(a|ont) (pas )?ete bless\w+|n'(a|ont) fait (aucun|pas de) bless\w+)\b"), INJURED),
-    (re.compile(r"\b(aucun mort|pas de morts?|aucun tue|sans (faire |causer )?de morts?|n'(a|ont) fait aucun mort)\b"), KILLED),
+                r"n'(a|ont) (pas )?ete bless\w+|n'(a|ont) fait (aucun|pas de) bless\w+|personne n'a ete blesse)\b"), INJURED),
+    (re.compile(r"\b(aucun mort|pas de morts?|aucun tue|sans (faire |causer )?de morts?|n'(a|ont) fait aucun mort|personne n'a ete tue)\b"),
+     KILLED),
 ]
 
 

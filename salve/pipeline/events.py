@@ -72,12 +72,13 @@ def _is_plural_noun(mention: Span) -> bool:
     return len(mention) >= 1 and first.endswith(("s", "x")) and first not in {"se", "sont", "s'est"}
 
 
-def is_background(mention: Span) -> bool:
-    """A mention that must not make an event: a state's strike, or an earlier attack recalled as context (D20)."""
+def is_background(mention: Span, linked_target: bool = False) -> bool:
+    """A mention that must not make an event: a state's strike on a site that is not a known installation (D3; a
+    strike on a gazetteer installation is an attack, D25), or an earlier attack recalled as context (D20)."""
     doc = mention.doc
     words = [normalise(t.text) for t in mention]
     after = normalise(doc[mention.end:min(len(doc), mention.end + 4)].text)
-    if words and words[0] in _STRIKE_NOUNS and _STATE_STRIKE.match(after):
+    if words and words[0] in _STRIKE_NOUNS and _STATE_STRIKE.match(after) and not linked_target:
         return True
     before = [normalise(t.text) for t in doc[max(0, mention.start - 3):mention.start]]
     if any(w in _EARLIER for w in before + words):
@@ -126,12 +127,12 @@ def group_mentions(doc: Doc, knowledge: Knowledge) -> List[_Event]:
     by_key: Dict[str, _Event] = {}
     last: Optional[_Event] = None
     for mention in sorted((e for e in doc.ents if e.label_ == ATTACK), key=lambda s: s.start):
-        if is_background(mention):
-            continue
         args = arguments.get((mention.start, mention.end), {})
         targets = sorted(args.get(TARGETS, []), key=lambda s: s.start)
+        entries = [knowledge.link_installation(t.text) for t in targets]
+        if is_background(mention, linked_target=any(entries)):
+            continue
         if targets:
-            entries = [knowledge.link_installation(t.text) for t in targets]
             if _is_plural_noun(mention) and not any(entries):
                 continue  # background: "Deux attaques récentes ont touché des bases"
             for i, (target, entry) in enumerate(zip(targets, entries)):

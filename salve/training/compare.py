@@ -1,0 +1,91 @@
+"""Comparing configurations over several random seeds: the protocol for model decisions (issue 12).
+
+    salve compare configs/cpu.cfg configs/cpu_pretrained.cfg --seeds 1 2 3 --output training/compare
+
+For each configuration and random seed, one model is trained on the synthetic training documents alone
+(`splits/noseeds`, no seed article and no augmentation of one), stops early on the synthetic split, and is
+scored on all five real seeds (none of which it has seen) and on the development set (independent writers,
+never trained on), the latter as the hidden real-news sets are scored. The rule baseline is scored on the same
+documents. A decision reads mean ± sd over seeds on both, never one run. The full 5-fold CV (`salve cv`) stays
+the protocol for the reported figures.
+"""
+import json
+import statistics
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence
+
+import spacy
+from wasabi import msg
+
+from salve.corpus.docbin import read_docbin
+from salve.evaluation.evaluate import evaluate_model, load_gold
+from salve.evaluation.news_metrics import headline_row, score_news
+from salve.pipeline.knowledge import Knowledge
+from salve.training.train import _train, spacy_overrides
+
+ROWS = ("seeds_entities_f", "seeds_relations_f", "seeds_event_recall", "dev_mention_f", "dev_target_f", "dev_killed",
+        "dev_injured", "dev_slot_mean")
+
+
+def score(nlp, seeds: Path, devset: Path, kb: Knowledge) -> Dict[str, float]:
+    """The comparison's figures for one pipeline: seeds (exact entities, end-to-end relations) and dev (news)."""
+    seed_metrics = evaluate_model(nlp, read_docbin(nlp, seeds), kb)
+    gold = load_gold(nlp, devset)
+    news = score_news(gold, list(nlp.pipe(d.text for d in gold)), kb)
+    row = {"seeds_entities_f": seed_metrics["entities"]["exact"]["micro"]["f"],
+           "seeds_relations_f": seed_metrics["relations"]["exact"]["micro"]["f"],
+           "seeds_event_recall": seed_metrics["events"]["recall"]}
+    row.update({f"dev_{k}": v for k, v in headline_row(news).items()})
+    row["dev_mentions_per_label"] = {k: v["f"] for k, v in news["mentions"].items()}
+    row["dev_slots"] = news["slots"]
+    return row
+
+
+def _summary(runs: Sequence[Dict[str, Any]]) -> Dict[str, Dict[str, float]]:
+    out = {}
+    for key in ROWS:
+        values = [r[key] for r in runs]
+        out[key] = {"mean": statistics.mean(values), "sd": statistics.stdev(values) if len(values) > 1 else 0.0,
+                    "runs": values}
+    return out
+
+
+def compare(configs: Sequence[Path], seeds: Sequence[int], splits: Path, gold_seeds: Path, devset: Path,
+            output: Path, knowledge: Path, rules: Optional[Path] = None, override: Sequence[str] = (),
+            gpu_id: int = -1) -> Dict[str, Any]:
+    kb = Knowledge.from_dir(knowledge)
+    results: Dict[str, Any] = {"protocol": __doc__.split("\n\n")[1], "configs": {}}
+    if rules is not None:
+        results["rules"] = score(spacy.load(rules), gold_seeds, devset, kb)
+    for config in configs:
+        runs: List[Dict[str, Any]] = []
+        for seed in seeds:
+            out = output / config.stem / f"seed_{seed}"
+            msg.info(f"{config.name}, random seed {seed}: training on {splits / 'noseeds' / 'train.spacy'}")
+            info = _train(config, splits / "noseeds" / "train.spacy", splits / "dev" / "dev.spacy", out,
+                          spacy_overrides([*override, f"system.seed={seed}"]), gpu_id)
+            row = {**score(spacy.load(out / "model-best"), gold_seeds, devset, kb), "seed": seed,
+                   "train_seconds": info["train_seconds"], "threshold": info["threshold"]}
+            msg.text("  " + ", ".join(f"{k} {row[k]:.3f}" for k in ROWS))
+            runs.append(row)
+        results["configs"][config.stem] = {"config": str(config), "runs": runs, "summary": _summary(runs)}
+    output.mkdir(parents=True, exist_ok=True)
+    (output / "compare.json").write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf8")
+    (output / "compare.md").write_text(markdown(results), encoding="utf8")
+    print(markdown(results))
+    return results
+
+
+def markdown(results: Dict[str, Any]) -> str:
+    names = list(results["configs"])
+    header = "| measure | " + " | ".join(names) + (" | rules |" if "rules" in results else " |")
+    lines = [f"Seeds per config: {len(next(iter(results['configs'].values()))['runs']) if names else 0} "
+             "(mean ± sd over random seeds; models trained without the seed articles)", "", header,
+             "|---" * (len(names) + 1 + ("rules" in results)) + "|"]
+    for key in ROWS:
+        cells = [f"{results['configs'][n]['summary'][key]['mean']:.3f} ± {results['configs'][n]['summary'][key]['sd']:.3f}"
+                 for n in names]
+        if "rules" in results:
+            cells.append(f"{results['rules'][key]:.3f}")
+        lines.append(f"| {key} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
