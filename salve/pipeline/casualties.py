@@ -120,6 +120,16 @@ def _figure(sentences: Dict[int, List[Tuple[Span, Optional[int]]]]) -> Optional[
     return {"text": " + ".join(s.text for s, _ in known), "count": total, "qualifier": qualifier}
 
 
+def last_counted(spans: Sequence[Span]) -> Optional[Dict[str, Any]]:
+    """Version 0.1.0's rule, kept for the ablation: the last mention with a figure, else the first mention."""
+    if not spans:
+        return None
+    spans = sorted(spans, key=lambda s: s.start)
+    counted = [s for s in spans if parse_quantity(s.text).count is not None]
+    span = counted[-1] if counted else spans[0]
+    return {"text": span.text, **parse_quantity(span.text).to_dict()}
+
+
 def no_victim_statements(text: str) -> List[Tuple[int, str]]:
     """(character offset, kind) of each "nobody was killed / hurt" statement of a text."""
     plain = normalise_in_place(text)

@@ -23,7 +23,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from spacy.tokens import Doc, Span
 
-from .casualties import BOTH, casualty_figures, no_victim_statements
+from .casualties import BOTH, casualty_figures, last_counted, no_victim_statements
 from .casualties import INJURED as INJURED_KIND
 from .casualties import KILLED as KILLED_KIND
 from .doc_extensions import relation_spans
@@ -37,7 +37,9 @@ _STRIKE_NOUNS = {"frappe", "frappes", "raid", "raids", "bombardement", "bombarde
 _STATE_STRIKE = re.compile(r"^(aerien\w*|americain\w*|israelien\w*|russe\w*|turque?s?|francais\w*|britannique\w*|"
                            r"de (represailles|riposte)|de la coalition|des etats unis|de l'armee|du pentagone)")
 _EARLIER = {"precedente", "precedentes", "precedent", "derniere", "ancienne", "anterieure", "anterieures"}
-_RECALL = re.compile(r"\b(deja|auparavant|precedemment|en (19|20)\d\d|l'an dernier|l'annee derniere)\b")
+_RECALL = re.compile(r"\b(deja|auparavant|precedemment|en (19|20)\d\d|l'an dernier|l'annee derniere|le mois dernier|"
+                     r"en (janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre) dernier|"
+                     r"il y a (deux|trois|quatre|cinq|six|plusieurs|quelques) (semaines|mois|ans))\b")
 
 
 def sentence_bounds(doc: Doc, use_annotation: bool = True) -> List[Tuple[int, int]]:
@@ -83,10 +85,22 @@ def is_background(mention: Span, linked_target: bool = False) -> bool:
     before = [normalise(t.text) for t in doc[max(0, mention.start - 3):mention.start]]
     if any(w in _EARLIER for w in before + words):
         return True
-    if words and words[0] in ("avait", "avaient"):
-        sent = mention.sent if doc.has_annotation("SENT_START") else doc[max(0, mention.start - 15):mention.end + 15]
-        return bool(_RECALL.search(normalise(sent.text)))
-    return False
+    sent = mention.sent if doc.has_annotation("SENT_START") else doc[max(0, mention.start - 15):mention.end + 15]
+    pluperfect = bool(words) and words[0] in ("avait", "avaient")
+    return (pluperfect or sent.start > 0 and mention.start > 60) and bool(_RECALL.search(normalise(sent.text)))
+
+
+def _is_named(target: Optional[Span]) -> bool:
+    """A target with a proper name in it ("le camp de Boulkessi"), not a description ("une base militaire")."""
+    return target is not None and any(t.text[:1].isupper() for t in target[1:])
+
+
+def _unlinked_key(target: Span) -> str:
+    """Grouping key of a target outside the gazetteer: its proper-name words ("le camp de Boulkessi" and "le camp
+    militaire de Boulkessi" are one installation), else its whole text."""
+    names = [normalise(t.text) for t in target[1:] if t.text[:1].isupper()
+             and normalise(t.nbor(-1).text) not in ("en", "a", "au", "aux", "dans", "pres", "vers", "sur")]
+    return "name:" + " ".join(names) if names else "text:" + normalise(target.text)
 
 
 def _is_indefinite(mention: Span) -> bool:
@@ -120,7 +134,7 @@ def _arguments(doc: Doc) -> Dict[Tuple[int, int], Dict[str, List[Span]]]:
     return out
 
 
-def group_mentions(doc: Doc, knowledge: Knowledge) -> List[_Event]:
+def group_mentions(doc: Doc, knowledge: Knowledge, background_filter: bool = True) -> List[_Event]:
     """Group the ATTACK mentions of a doc into events (see the module docstring)."""
     arguments = _arguments(doc)
     events: List[_Event] = []
@@ -130,16 +144,19 @@ def group_mentions(doc: Doc, knowledge: Knowledge) -> List[_Event]:
         args = arguments.get((mention.start, mention.end), {})
         targets = sorted(args.get(TARGETS, []), key=lambda s: s.start)
         entries = [knowledge.link_installation(t.text) for t in targets]
-        if is_background(mention, linked_target=any(entries)):
+        if background_filter and is_background(mention, linked_target=any(entries)):
             continue
         if targets:
             if _is_plural_noun(mention) and not any(entries):
                 continue  # background: "Deux attaques récentes ont touché des bases"
             for i, (target, entry) in enumerate(zip(targets, entries)):
-                key = entry["id"] if entry else "text:" + normalise(target.text)
+                key = entry["id"] if entry else _unlinked_key(target)
                 event = by_key.get(key)
-                if event is None and entry and last is not None and last.target_entry is None and not last.indefinite:
-                    event = last  # "une base irakienne" ... then "la base d'Ain al-Asad": same attack, now named
+                if (event is None and last is not None and last.target_entry is None and not last.indefinite
+                        and (entry or (_is_named(target) and not _is_named(last.target)))):
+                    # "une base irakienne" ... then "la base d'Ain al-Asad" (or another named base outside the
+                    # gazetteer): the same attack, now named
+                    event = last
                     event.target, event.target_entry = target, entry
                     by_key[key] = event
                 if event is None:
@@ -147,6 +164,8 @@ def group_mentions(doc: Doc, knowledge: Knowledge) -> List[_Event]:
                     event.target, event.target_entry = target, entry
                     by_key[key] = event
                     events.append(event)
+                elif entry is None and event.target is not None and len(target) > len(event.target):
+                    event.target = target  # the fullest mention names the installation best
                 event.add(mention, args, skip_targets=True)
                 if i == 0:
                     last = event
@@ -164,8 +183,10 @@ def group_mentions(doc: Doc, knowledge: Knowledge) -> List[_Event]:
     return sorted(events, key=lambda e: e.first)
 
 
-def _casualties(event: _Event, bounds: List[Tuple[int, int]]) -> Dict[str, Optional[Dict[str, Any]]]:
+def _casualties(event: _Event, bounds: List[Tuple[int, int]], conventions: bool) -> Dict[str, Optional[Dict[str, Any]]]:
     killed, injured = event.args.get(KILLED, []), event.args.get(INJURED, [])
+    if not conventions:  # version 0.1.0: the relation decides the kind, the last mention with a figure wins
+        return {KILLED_KIND: last_counted(killed), INJURED_KIND: last_counted(injured)}
     mentions = [(s, BOTH if s in injured else KILLED_KIND) for s in killed]
     mentions += [(s, INJURED_KIND) for s in injured if s not in killed]
     return casualty_figures(mentions, lambda char: sentence_index(bounds, char), bounds)
@@ -223,20 +244,18 @@ def _target(event: _Event) -> Optional[Dict[str, Any]]:
             "lon": entry.get("lon")}
 
 
-def build_events(doc: Doc, knowledge: Knowledge) -> List[EventDict]:
-    """JSON-serialisable event records of a doc with entities and `doc._.relations`."""
-    events = group_mentions(doc, knowledge)
+def build_events(doc: Doc, knowledge: Knowledge, casualty_conventions: bool = True,
+                 background_filter: bool = True) -> List[EventDict]:
+    """JSON-serialisable event records of a doc with entities and `doc._.relations`.
+
+    The two switches exist for the ablations that decided them (README); both are on in every pipeline."""
+    events = group_mentions(doc, knowledge, background_filter)
     bounds = sentence_bounds(doc)
-    unclaimed_sentences = [i for i, (s, e) in enumerate(bounds) if knowledge.has_cue("unclaimed", doc.text[s:e])]
-    unclaimed = set()
-    for sent in unclaimed_sentences:
-        hits = [n for n, ev in enumerate(events) if any(sentence_index(bounds, m.start_char) == sent for m in ev.mentions)]
-        if not hits:  # "Les deux attaques n'ont pas été revendiquées": the most recent event before it
-            before = [n for n, ev in enumerate(events) if min(m.start_char for m in ev.mentions) < bounds[sent][1]]
-            hits = before[-1:]
-        unclaimed.update(hits)
-    figures = [_casualties(event, bounds) for event in events]
-    for char, kind in no_victim_statements(doc.text):
+    # "Les deux attaques n'ont pas été revendiquées": the event of that sentence, else the most recent one before it
+    unclaimed = {_event_of_sentence(events, bounds, i) for i, (s, e) in enumerate(bounds)
+                 if knowledge.has_cue("unclaimed", doc.text[s:e])}
+    figures = [_casualties(event, bounds, casualty_conventions) for event in events]
+    for char, kind in no_victim_statements(doc.text) if casualty_conventions else []:
         n = _event_of_sentence(events, bounds, sentence_index(bounds, char))
         if n is None:
             continue

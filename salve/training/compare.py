@@ -52,7 +52,8 @@ def _summary(runs: Sequence[Dict[str, Any]]) -> Dict[str, Dict[str, float]]:
 
 def compare(configs: Sequence[Path], seeds: Sequence[int], splits: Path, gold_seeds: Path, devset: Path,
             output: Path, knowledge: Path, rules: Optional[Path] = None, override: Sequence[str] = (),
-            gpu_id: int = -1) -> Dict[str, Any]:
+            gpu_id: int = -1, reuse: bool = False) -> Dict[str, Any]:
+    """Train (or, with `reuse`, take the models already trained in `output`) and score every (config, seed)."""
     kb = Knowledge.from_dir(knowledge)
     results: Dict[str, Any] = {"protocol": __doc__.split("\n\n")[1], "configs": {}}
     if rules is not None:
@@ -61,9 +62,15 @@ def compare(configs: Sequence[Path], seeds: Sequence[int], splits: Path, gold_se
         runs: List[Dict[str, Any]] = []
         for seed in seeds:
             out = output / config.stem / f"seed_{seed}"
-            msg.info(f"{config.name}, random seed {seed}: training on {splits / 'noseeds' / 'train.spacy'}")
-            info = _train(config, splits / "noseeds" / "train.spacy", splits / "dev" / "dev.spacy", out,
-                          spacy_overrides([*override, f"system.seed={seed}"]), gpu_id)
+            info_path = out / "train_info.json"
+            if reuse and info_path.exists():
+                info = json.loads(info_path.read_text(encoding="utf8"))
+                msg.info(f"{config.name}, random seed {seed}: scoring the model trained before")
+            else:
+                msg.info(f"{config.name}, random seed {seed}: training on {splits / 'noseeds' / 'train.spacy'}")
+                info = _train(config, splits / "noseeds" / "train.spacy", splits / "dev" / "dev.spacy", out,
+                              spacy_overrides([*override, f"system.seed={seed}"]), gpu_id)
+                info_path.write_text(json.dumps({k: info[k] for k in ("threshold", "train_seconds")}), encoding="utf8")
             row = {**score(spacy.load(out / "model-best"), gold_seeds, devset, kb), "seed": seed,
                    "train_seconds": info["train_seconds"], "threshold": info["threshold"]}
             msg.text("  " + ", ".join(f"{k} {row[k]:.3f}" for k in ROWS))
