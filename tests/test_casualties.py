@@ -83,3 +83,11 @@ def test_cue_kinds():
     assert cue_kind("ont ete tues") == "killed" and cue_kind("legerement blesses") == "injured"
     assert cue_kind("sans faire de victimes") == "both" and cue_kind("des degats materiels") is None
     assert [k for _, k in no_victim_statements("Il n’y a eu aucune victime, ni aucun blessé.")] == ["both", "injured"]
+
+
+def test_a_casualty_no_relation_reaches_joins_the_attack_of_the_previous_sentence(knowledge):
+    text = f"Trois roquettes ont frappé {BASE} lundi. Deux soldats ont été blessés. Un civil a été tué."
+    event = _event(knowledge, text, [("Trois roquettes", "WEAPON"), ("ont frappé", "ATTACK"), (BASE, "BASE"),
+                                     ("Deux soldats", "CASUALTY"), ("Un civil", "CASUALTY")],
+                   [(1, 0, "USES"), (1, 2, "TARGETS")])
+    assert _counts(event) == (1, 2)

@@ -3,7 +3,7 @@ command of project.yml calls code that exists (the `salve` subcommands it names)
 import subprocess
 import sys
 
-import yaml
+import srsly
 from conftest import ROOT, run_salve
 
 START, END = "<!-- WEASEL: AUTO-GENERATED DOCS START", "<!-- WEASEL: AUTO-GENERATED DOCS END"
@@ -26,7 +26,7 @@ def test_every_salve_subcommand_of_project_yml_exists():
     from salve.cli.main import app
 
     root = typer.main.get_command(app)
-    project = yaml.safe_load((ROOT / "project.yml").read_text(encoding="utf8"))
+    project = srsly.read_yaml(ROOT / "project.yml")
     calls = [line.split()[3:] for cmd in project["commands"] for line in cmd["script"] if line.startswith("python -m salve ")]
     assert len(calls) > 10
     for words in calls:

@@ -72,12 +72,14 @@ def compare(configs: List[Path] = typer.Argument(..., exists=True, help="Trainin
             output: Path = typer.Option(Path("training/compare")),
             rules: Optional[Path] = typer.Option(Path("training/rules"), help="Rule pipeline scored on the same texts"),
             knowledge: Path = KNOWLEDGE, gpu_id: int = typer.Option(-1), override: List[str] = OVERRIDE,
-            reuse: bool = typer.Option(False, help="Score the models already trained in --output instead of training")) -> None:
+            reuse: bool = typer.Option(False, help="Score the models already trained in --output instead of training"),
+            events: List[str] = typer.Option([], help="salve_events options for an ablation, e.g. background_filter=false"),
+            report: str = typer.Option("compare", help="Name of the written report (REPORT.json, REPORT.md)")) -> None:
     """Configs over several random seeds: models trained without the seeds, scored on all seeds and on dev."""
     from salve.training.compare import compare as run_compare
 
     run_compare(configs, seeds, splits, gold_seeds, devset, output, knowledge, rules if rules and rules.exists() else None,
-                override, gpu_id, reuse)
+                override, gpu_id, reuse, events, report)
 
 
 @app.command("evaluate")

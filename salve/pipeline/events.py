@@ -23,7 +23,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from spacy.tokens import Doc, Span
 
-from .casualties import BOTH, casualty_figures, last_counted, no_victim_statements
+from .casualties import BOTH, casualty_figures, cue_kind, last_counted, no_victim_statements, span_kind
 from .casualties import INJURED as INJURED_KIND
 from .casualties import KILLED as KILLED_KIND
 from .doc_extensions import relation_spans
@@ -192,6 +192,25 @@ def _casualties(event: _Event, bounds: List[Tuple[int, int]], conventions: bool)
     return casualty_figures(mentions, lambda char: sentence_index(bounds, char), bounds)
 
 
+def _attach_orphan_casualties(doc: Doc, events: List[_Event], bounds: List[Tuple[int, int]]) -> None:
+    """A CASUALTY that no relation reaches ("Deux soldats ont été blessés." after the attack's sentence) joins the
+    event of its sentence, or the most recent one before it, when its cue words say killed or injured."""
+    linked = {(child.start, child.end) for _, child, _ in relation_spans(doc)}
+    for span in doc.ents:
+        if span.label_ != "CASUALTY" or (span.start, span.end) in linked:
+            continue
+        sent = sentence_index(bounds, span.start_char)
+        n = _event_of_sentence(events, bounds, sent)
+        if n is None:
+            continue
+        kind = span_kind(span, bounds[sent], "") or (BOTH if cue_kind(normalise(span.text)) == BOTH else "")
+        relations = {KILLED_KIND: [KILLED], INJURED_KIND: [INJURED], BOTH: [KILLED, INJURED]}.get(kind, [])
+        for relation in relations:
+            bucket = events[n].args.setdefault(relation, [])
+            if span not in bucket:
+                bucket.append(span)
+
+
 def _event_of_sentence(events: List[_Event], bounds: List[Tuple[int, int]], sent: int) -> Optional[int]:
     """The event with a mention in sentence `sent`, else the most recent one mentioned before it."""
     hits = [n for n, ev in enumerate(events) if any(sentence_index(bounds, m.start_char) == sent for m in ev.mentions)]
@@ -254,6 +273,8 @@ def build_events(doc: Doc, knowledge: Knowledge, casualty_conventions: bool = Tr
     # "Les deux attaques n'ont pas été revendiquées": the event of that sentence, else the most recent one before it
     unclaimed = {_event_of_sentence(events, bounds, i) for i, (s, e) in enumerate(bounds)
                  if knowledge.has_cue("unclaimed", doc.text[s:e])}
+    if casualty_conventions:
+        _attach_orphan_casualties(doc, events, bounds)
     figures = [_casualties(event, bounds, casualty_conventions) for event in events]
     for char, kind in no_victim_statements(doc.text) if casualty_conventions else []:
         n = _event_of_sentence(events, bounds, sentence_index(bounds, char))

@@ -52,12 +52,16 @@ def _summary(runs: Sequence[Dict[str, Any]]) -> Dict[str, Dict[str, float]]:
 
 def compare(configs: Sequence[Path], seeds: Sequence[int], splits: Path, gold_seeds: Path, devset: Path,
             output: Path, knowledge: Path, rules: Optional[Path] = None, override: Sequence[str] = (),
-            gpu_id: int = -1, reuse: bool = False) -> Dict[str, Any]:
-    """Train (or, with `reuse`, take the models already trained in `output`) and score every (config, seed)."""
+            gpu_id: int = -1, reuse: bool = False, events: Sequence[str] = (), report: str = "compare") -> Dict[str, Any]:
+    """Train (or, with `reuse`, take the models already trained in `output`) and score every (config, seed).
+
+    `events` ("background_filter=false", ...) sets options of the salve_events component at load time, for
+    the ablations of the event builder; `report` names the written compare JSON/Markdown files."""
     kb = Knowledge.from_dir(knowledge)
-    results: Dict[str, Any] = {"protocol": __doc__.split("\n\n")[1], "configs": {}}
+    load_config = {"components": {"salve_events": {k: v.lower() == "true" for k, v in (e.split("=", 1) for e in events)}}}
+    results: Dict[str, Any] = {"protocol": __doc__.split("\n\n")[1], "events": list(events), "configs": {}}
     if rules is not None:
-        results["rules"] = score(spacy.load(rules), gold_seeds, devset, kb)
+        results["rules"] = score(spacy.load(rules, config=load_config), gold_seeds, devset, kb)
     for config in configs:
         runs: List[Dict[str, Any]] = []
         for seed in seeds:
@@ -71,14 +75,14 @@ def compare(configs: Sequence[Path], seeds: Sequence[int], splits: Path, gold_se
                 info = _train(config, splits / "noseeds" / "train.spacy", splits / "dev" / "dev.spacy", out,
                               spacy_overrides([*override, f"system.seed={seed}"]), gpu_id)
                 info_path.write_text(json.dumps({k: info[k] for k in ("threshold", "train_seconds")}), encoding="utf8")
-            row = {**score(spacy.load(out / "model-best"), gold_seeds, devset, kb), "seed": seed,
+            row = {**score(spacy.load(out / "model-best", config=load_config), gold_seeds, devset, kb), "seed": seed,
                    "train_seconds": info["train_seconds"], "threshold": info["threshold"]}
             msg.text("  " + ", ".join(f"{k} {row[k]:.3f}" for k in ROWS))
             runs.append(row)
         results["configs"][config.stem] = {"config": str(config), "runs": runs, "summary": _summary(runs)}
     output.mkdir(parents=True, exist_ok=True)
-    (output / "compare.json").write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf8")
-    (output / "compare.md").write_text(markdown(results), encoding="utf8")
+    (output / f"{report}.json").write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf8")
+    (output / f"{report}.md").write_text(markdown(results), encoding="utf8")
     print(markdown(results))
     return results
 
