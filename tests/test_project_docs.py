@@ -35,3 +35,13 @@ def test_every_salve_subcommand_of_project_yml_exists():
         if hasattr(command, "commands"):  # a group: corpus, dataset, doccano
             assert words[1] in command.commands, words
     assert run_salve("--help").returncode == 0
+
+
+def test_project_paths_stay_separate_after_variable_interpolation():
+    """weasel merges adjacent list items that are bare "${vars.x}" references into one string; every path in
+    deps and outputs must come out as one path."""
+    from weasel.util import load_project_config
+
+    config = load_project_config(ROOT)
+    paths = [p for cmd in config["commands"] for key in ("deps", "outputs", "outputs_no_cache") for p in cmd.get(key, [])]
+    assert paths and not [p for p in paths if ", " in p or "${" in p]
