@@ -91,3 +91,12 @@ def test_a_casualty_no_relation_reaches_joins_the_attack_of_the_previous_sentenc
                                      ("Deux soldats", "CASUALTY"), ("Un civil", "CASUALTY")],
                    [(1, 0, "USES"), (1, 2, "TARGETS")])
     assert _counts(event) == (1, 2)
+
+
+def test_only_conjuncts_add_up(knowledge):
+    text = (f"Des roquettes ont frappé {BASE} : deux soldats ont été blessés, selon l'armée, "
+            "trois militaires selon une source locale.")
+    event = _event(knowledge, text, [("Des roquettes", "WEAPON"), ("ont frappé", "ATTACK"), (BASE, "BASE"),
+                                     ("deux soldats", "CASUALTY"), ("trois militaires", "CASUALTY")],
+                   [(1, 0, "USES"), (1, 2, "TARGETS"), (1, 3, "INJURED"), (1, 4, "INJURED")])
+    assert _counts(event) == (None, 3)  # two figures from two sources, not 5

@@ -113,11 +113,27 @@ def _figure(sentences: Dict[int, List[Tuple[Span, Optional[int]]]]) -> Optional[
         first = sorted(sentences.items())[0][1][0][0]
         return {"text": first.text, "count": None, "qualifier": "unknown"}
     _, spans = counted[-1]  # the last sentence with a figure: a revised toll supersedes
-    known = [(s, c) for s, c in spans if c is not None]
+    known = _last_conjunct_chain([(s, c) for s, c in spans if c is not None])
     total = sum(c for _, c in known)
     qualifiers = {parse_quantity(s.text).qualifier for s, c in known if c}
     qualifier = "exact" if not qualifiers or qualifiers == {"exact"} else sorted(qualifiers - {"exact"})[0]
     return {"text": " + ".join(s.text for s, _ in known), "count": total, "qualifier": qualifier}
+
+
+_CONJUNCTION = re.compile(r"^\s*(,|et|ainsi que|ainsi qu'|,\s*et|de meme que)\s*$")
+
+
+def _last_conjunct_chain(known: List[Tuple[Span, int]]) -> List[Tuple[Span, int]]:
+    """The last run of mentions joined by "et" / "," / "ainsi que" ("deux Américains et un Irakien"): conjuncts
+    add up; mentions apart from each other in the sentence are separate figures, and the later one stands."""
+    known = sorted(known, key=lambda k: k[0].start)
+    chain = known[-1:]
+    for previous in reversed(known[:-1]):
+        between = previous[0].doc.text[previous[0].end_char:chain[0][0].start_char]
+        if not _CONJUNCTION.match(normalise(between) if between.strip() else ","):
+            break
+        chain.insert(0, previous)
+    return chain
 
 
 def last_counted(spans: Sequence[Span]) -> Optional[Dict[str, Any]]:
