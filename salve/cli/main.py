@@ -21,6 +21,7 @@ app.command("extract")(extract)
 
 KNOWLEDGE = typer.Option(Path("corpus/knowledge"), exists=True, file_okay=False, help="Knowledge folder")
 OVERRIDE = typer.Option([], help="spaCy config overrides as SECTION.KEY=VALUE, e.g. training.max_steps=50")
+TUNE = typer.Option(False, help="Pick the relation threshold on the dev split instead of the config's")
 
 
 @app.command("version")
@@ -45,22 +46,23 @@ def train(train_path: Path = typer.Option(..., "--train", exists=True, help="Tra
           dev: Path = typer.Option(..., exists=True, help="Dev DocBin (early stopping, relation threshold)"),
           output: Path = typer.Option(Path("training"), help="Folder for model-best, model-last, train.log"),
           config: Path = typer.Option(Path("configs/cpu.cfg"), exists=True),
-          gpu_id: int = typer.Option(-1), override: List[str] = OVERRIDE) -> None:
-    """Train one model and tune its relation threshold on dev."""
+          gpu_id: int = typer.Option(-1), override: List[str] = OVERRIDE, tune_threshold: bool = TUNE) -> None:
+    """Train one model; the relation threshold is the config's (or tuned on dev with --tune-threshold)."""
     from salve.training.train import train as train_model
 
-    train_model(train_path, dev, output, config, gpu_id, override)
+    train_model(train_path, dev, output, config, gpu_id, override, tune_threshold)
 
 
 @app.command("cv")
 def cv(splits: Path = typer.Option(Path("corpus/splits"), exists=True, file_okay=False),
        output: Path = typer.Option(Path("training/cv")), config: Path = typer.Option(Path("configs/cpu.cfg"), exists=True),
        rules: Optional[Path] = typer.Option(Path("training/rules"), help="Rule pipeline scored on the same folds"),
-       knowledge: Path = KNOWLEDGE, gpu_id: int = typer.Option(-1), override: List[str] = OVERRIDE) -> None:
-    """Cross-validation by seed article: train, tune and score each fold; the rules on the same seeds."""
+       knowledge: Path = KNOWLEDGE, gpu_id: int = typer.Option(-1), override: List[str] = OVERRIDE,
+       tune_threshold: bool = TUNE) -> None:
+    """Cross-validation by seed article: train and score each fold; the rules on the same seeds."""
     from salve.training.train import cv as run_cv
 
-    run_cv(splits, output, config, rules, knowledge, gpu_id, override)
+    run_cv(splits, output, config, rules, knowledge, gpu_id, override, tune_threshold)
 
 
 @app.command("compare")
