@@ -11,7 +11,7 @@ guideline D24), the agreement on attacked targets and on each headline slot is r
 from typing import Dict, List, Tuple
 
 from salve.corpus.format import Record, doc_id_of
-from salve.pipeline.knowledge import normalise
+from salve.evaluation.news_metrics import names_contain
 from salve.pipeline.labels import ENTITY_LABELS, RELATION_TYPES
 from salve.pipeline.scoring import (
     add_counts,
@@ -50,11 +50,6 @@ def disagreements(a: Record, b: Record) -> List[str]:
     return lines
 
 
-def _same_text(a: str, b: str) -> bool:
-    a, b = normalise(a or ""), normalise(b or "")
-    return bool(a and b and (a in b or b in a))
-
-
 def event_gold_agreement(pairs: List[Tuple[Record, Record]]) -> List[str]:
     """Targets (F1, texts matched by containment) and headline slots (share of documents where A and B agree)."""
     tp = only_a = only_b = 0
@@ -65,18 +60,18 @@ def event_gold_agreement(pairs: List[Tuple[Record, Record]]) -> List[str]:
         if ga is None or gb is None:
             continue
         ta, tb = list(ga.get("targets") or []), list(gb.get("targets") or [])
-        matched = [t for t in ta if any(_same_text(t, u) for u in tb)]
+        matched = [t for t in ta if any(names_contain(t, u) for u in tb)]
         tp, only_a = tp + len(matched), only_a + len(ta) - len(matched)
-        only_b += sum(1 for u in tb if not any(_same_text(t, u) for t in ta))
+        only_b += sum(1 for u in tb if not any(names_contain(t, u) for t in ta))
         ha, hb = ga.get("headline"), gb.get("headline")
         slots.setdefault("headline present", []).append((ha is None) == (hb is None))
         if ha and hb:
             for key in ("target", "weapon_type", "weapon_count", "killed", "injured", "claimed_by", "blamed_on", "unclaimed"):
                 va, vb = ha.get(key), hb.get(key)
                 if key == "target":
-                    same = _same_text(va, vb) or va == vb
+                    same = names_contain(va, vb) or va == vb
                 elif key in ("claimed_by", "blamed_on"):
-                    same = (not va and not vb) or any(_same_text(x, y) for x in va or [] for y in vb or [])
+                    same = (not va and not vb) or any(names_contain(x, y) for x in va or [] for y in vb or [])
                 else:
                     same = va == vb
                 slots.setdefault(key, []).append(same)

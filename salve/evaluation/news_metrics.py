@@ -60,9 +60,15 @@ def _same_target(text: str, gold: str, pred: Dict[str, Any], kb: Knowledge) -> b
     return bool(gold_entry and pred_entry and gold_entry["id"] == pred_entry["id"])
 
 
+def names_contain(a: Optional[str], b: Optional[str]) -> bool:
+    """Two surface names of one thing: after normalisation, one contains the other ("Kataëb Hezbollah" and
+    "les Kataeb Hezbollah")."""
+    a, b = normalise(a or ""), normalise(b or "")
+    return bool(a and b and (a in b or b in a))
+
+
 def _same_actor(gold: str, pred: Dict[str, Any], kb: Knowledge) -> bool:
-    g, p = normalise(gold), normalise(pred["text"])
-    if g and p and (g in p or p in g):
+    if names_contain(gold, pred["text"]):
         return True
     gold_entry, pred_entry = kb.link_actor(gold), kb.link_actor(pred["text"])
     return bool(gold_entry and pred_entry and gold_entry["id"] == pred_entry["id"])
