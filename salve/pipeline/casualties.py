@@ -5,8 +5,10 @@ Conventions (guidelines D17-D19), each a rule here:
   give 0 although the span alone has no number;
 - the kind (killed or injured) follows the cue words around the span when they are unambiguous ("`trois
   soldats` ont été blessés" is injured whatever the relation said); "victimes", "pertes" cover both;
-- conjuncts of one sentence are added ("`deux Américains` et `un Irakien` ont été blessés" -> 3);
-- among sentences, the last one with a figure wins (a revised toll supersedes);
+- conjuncts of one sentence are added ("`deux Américains` et `un Irakien` ont été blessés" -> 3, "`22 militaires`
+  ont été tués, ainsi que `quatre supplétifs`" -> 26);
+- among sentences, the last one with a figure wins (a revised toll supersedes), a positive figure before a zero
+  for a group said to be unharmed ("`trois civils` tués … `aucun soldat de la coalition` n'a été tué" -> 3);
 - a "nobody was hurt" statement that no CASUALTY mention carries ("ni mort ni blessé", "sans faire de
   victimes" missed by the entity recogniser) still gives 0 for the attack of its sentence, or of the sentence
   before it.
@@ -79,7 +81,7 @@ def span_kind(span: Span, sent: Tuple[int, int], relation_kind: str) -> str:
     if own in (KILLED, INJURED):
         return own
     before, after = _window(span, sent, before=30, after=30)
-    after_kind = cue_kind(re.split(r"[,;]| et ", after, maxsplit=1)[0]) if after else None
+    after_kind = cue_kind(re.split(r"[,;]|\bet\b|\bainsi qu", after, maxsplit=1)[0]) if after else None
     if after_kind in (KILLED, INJURED):
         return after_kind
     before_kind = cue_kind(before.rsplit(",", 1)[-1])
@@ -112,7 +114,10 @@ def _figure(sentences: Dict[int, List[Tuple[Span, Optional[int]]]]) -> Optional[
     if not counted:
         first = sorted(sentences.items())[0][1][0][0]
         return {"text": first.text, "count": None, "qualifier": "unknown"}
-    _, spans = counted[-1]  # the last sentence with a figure: a revised toll supersedes
+    # the last sentence with a figure: a revised toll supersedes; a positive figure stands against a group said
+    # to be unharmed ("trois civils tués … aucun soldat de la coalition n'a été tué" is 3)
+    positive = [(i, spans) for i, spans in counted if any(c for _, c in spans)]
+    _, spans = (positive or counted)[-1]
     known = _last_conjunct_chain([(s, c) for s, c in spans if c is not None])
     total = sum(c for _, c in known)
     qualifiers = {parse_quantity(s.text).qualifier for s, c in known if c}
@@ -120,7 +125,10 @@ def _figure(sentences: Dict[int, List[Tuple[Span, Optional[int]]]]) -> Optional[
     return {"text": " + ".join(s.text for s, _ in known), "count": total, "qualifier": qualifier}
 
 
-_CONJUNCTION = re.compile(r"^\s*(,|et|ainsi que|ainsi qu'|,\s*et|de meme que)\s*$")
+# What may stand between two conjuncts: "et", ",", "ainsi que", "et de", and a short verb group before them
+# ("22 militaires ont été tués, ainsi que quatre supplétifs"), but no second source ("selon …") or "mais".
+_CONJUNCTION = re.compile(r"^\s*((ont|a|sont|est)( ete)? \w+\s*)?(,|et|ainsi que|ainsi qu'|,\s*et|,\s*ainsi que|de meme que)"
+                          r"\s*(de |d'|des )?$")
 
 
 def _last_conjunct_chain(known: List[Tuple[Span, int]]) -> List[Tuple[Span, int]]:

@@ -12,9 +12,10 @@ How mentions are grouped (each rule is a sentence of the annotation guidelines o
   to the most recent event;
 - plural mentions without a target ("de telles attaques") are background: they make no event;
 - a mention with no argument at all never starts an event;
-- background and out-of-scope mentions make no event (guidelines D20): a strike by a state's forces ("frappes
-  aériennes américaines", "raid de représailles") and an earlier attack recalled as context ("une précédente
-  attaque", "la base avait déjà été visée en janvier").
+- background and out-of-scope mentions make no event (guidelines D20, decided in `background.py`): a strike by a
+  state's forces ("frappes aériennes américaines"), an aggregate of attacks ("une trentaine d'attaques") and an
+  earlier attack recalled as context ("une précédente attaque", "En mars 2020, une attaque avait tué …");
+- a title line's event with a target outside the gazetteer is the body's first event in other words.
 Casualty figures (negations, kinds, sums, "nobody was hurt" statements) are decided in `casualties.py`.
 Events are ordered by their first mention, so the headline (first-reported) attack comes first.
 """
@@ -23,6 +24,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from spacy.tokens import Doc, Span
 
+from .background import is_background, is_plural, protected_sentences
 from .casualties import BOTH, casualty_figures, cue_kind, last_counted, no_victim_statements, span_kind
 from .casualties import INJURED as INJURED_KIND
 from .casualties import KILLED as KILLED_KIND
@@ -33,15 +35,6 @@ from .quantities import parse_quantity
 
 EventDict = Dict[str, Any]
 _INDEFINITE = {"un", "une", "d'une", "d'un"}
-_STRIKE_NOUNS = {"frappe", "frappes", "raid", "raids", "bombardement", "bombardements", "represailles", "riposte"}
-_STATE_STRIKE = re.compile(r"^(aerien\w*|americain\w*|israelien\w*|russe\w*|turque?s?|francais\w*|britannique\w*|"
-                           r"de (represailles|riposte)|de la coalition|des etats unis|de l'armee|du pentagone)")
-_EARLIER = {"precedente", "precedentes", "precedent", "derniere", "ancienne", "anterieure", "anterieures"}
-_RECALL = re.compile(r"\b(deja|auparavant|precedemment|en (19|20)\d\d|l'an dernier|l'annee derniere|le mois dernier|"
-                     r"en (janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre) dernier|"
-                     r"il y a (deux|trois|quatre|cinq|six|plusieurs|quelques) (semaines|mois|ans))\b")
-
-
 def sentence_bounds(doc: Doc, use_annotation: bool = True) -> List[Tuple[int, int]]:
     """Sentence (start_char, end_char) pairs, also cut at line breaks (titles, captions and paragraphs often
     end without a full stop); from punctuation when no component set sentences or `use_annotation` is off."""
@@ -69,37 +62,51 @@ def sentence_index(bounds: List[Tuple[int, int]], char: int) -> int:
     return len(bounds) - 1
 
 
-def _is_plural_noun(mention: Span) -> bool:
-    first = normalise(mention[0].text)
-    return len(mention) >= 1 and first.endswith(("s", "x")) and first not in {"se", "sont", "s'est"}
+_LOCATIVE = {"en", "a", "au", "aux", "dans", "pres", "vers", "sur"}
 
 
-def is_background(mention: Span, linked_target: bool = False) -> bool:
-    """A mention that must not make an event: a state's strike on a site that is not a known installation (D3; a
-    strike on a gazetteer installation is an attack, D25), or an earlier attack recalled as context (D20)."""
+def _proper_names(target: Span) -> List[str]:
+    """The proper-name words of a target, without places it is located in ("une petite base en Jordanie")."""
+    return [normalise(t.text) for t in target[1:] if t.text[:1].isupper() and normalise(t.nbor(-1).text) not in _LOCATIVE]
+
+
+_PLURAL_DETERMINERS = {"des", "les", "plusieurs", "ces", "leurs", "nos", "quelques", "certaines", "certains", "de", "d'"}
+
+
+def _is_plural_target(target: Span) -> bool:
+    """ "des bases", "les bases américaines", "plusieurs emprises": sites in general, not one installation."""
+    return normalise(target[0].text) in _PLURAL_DETERMINERS
+
+
+_ANOTHER = re.compile(r"\b(autre|autres|deuxieme|second|seconde|troisieme|nouvelle|nouvel|nouveau|egalement|aussi|"
+                      r"parallelement|meme temps)\b")
+
+
+_NEW_DATE = re.compile(r"^\W*(\d{1,2}h\d\d\W+)?((dans )?(la nuit|le matin|le soir|la journee) du |le |des le |au matin du )?"
+                       r"(\d{1,2}(er)? (janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|"
+                       r"decembre)|lendemain|surlendemain|veille|(deux|trois|quatre|cinq|six|quelques) jours plus (tard|tot))\b")
+
+
+def _is_another(mention: Span, target: Span, sentence_start: int) -> bool:
+    """ "une autre base", "une deuxième attaque", "a également visé", or a sentence that opens on a date of its
+    own ("Le 12 novembre, un missile a frappé un avant-poste"): a second attack, not the same one again."""
     doc = mention.doc
-    words = [normalise(t.text) for t in mention]
-    after = normalise(doc[mention.end:min(len(doc), mention.end + 4)].text)
-    if words and words[0] in _STRIKE_NOUNS and _STATE_STRIKE.match(after) and not linked_target:
+    window = doc[max(0, min(mention.start, target.start) - 4):max(mention.end, target.end)]
+    if _ANOTHER.search(normalise(window.text)):
         return True
-    before = [normalise(t.text) for t in doc[max(0, mention.start - 3):mention.start]]
-    if any(w in _EARLIER for w in before + words):
-        return True
-    sent = mention.sent if doc.has_annotation("SENT_START") else doc[max(0, mention.start - 15):mention.end + 15]
-    pluperfect = bool(words) and words[0] in ("avait", "avaient")
-    return (pluperfect or sent.start > 0 and mention.start > 60) and bool(_RECALL.search(normalise(sent.text)))
+    return bool(_NEW_DATE.search(normalise(doc.text[sentence_start:sentence_start + 60])))
 
 
 def _is_named(target: Optional[Span]) -> bool:
-    """A target with a proper name in it ("le camp de Boulkessi"), not a description ("une base militaire")."""
-    return target is not None and any(t.text[:1].isupper() for t in target[1:])
+    """A target with a proper name in it ("le camp de Boulkessi"), not a description ("une base militaire", "une
+    petite base en Jordanie")."""
+    return target is not None and bool(_proper_names(target))
 
 
 def _unlinked_key(target: Span) -> str:
     """Grouping key of a target outside the gazetteer: its proper-name words ("le camp de Boulkessi" and "le camp
     militaire de Boulkessi" are one installation), else its whole text."""
-    names = [normalise(t.text) for t in target[1:] if t.text[:1].isupper()
-             and normalise(t.nbor(-1).text) not in ("en", "a", "au", "aux", "dans", "pres", "vers", "sur")]
+    names = _proper_names(target)
     return "name:" + " ".join(names) if names else "text:" + normalise(target.text)
 
 
@@ -140,38 +147,52 @@ def group_mentions(doc: Doc, knowledge: Knowledge, background_filter: bool = Tru
     events: List[_Event] = []
     by_key: Dict[str, _Event] = {}
     last: Optional[_Event] = None
-    for mention in sorted((e for e in doc.ents if e.label_ == ATTACK), key=lambda s: s.start):
+    mentions = sorted((e for e in doc.ents if e.label_ == ATTACK), key=lambda s: s.start)
+    bounds = sentence_bounds(doc)
+    title_end = bounds[0][1] if _is_title(doc, bounds) else 0
+    protected = protected_sentences(doc.text, bounds, sentence_index(bounds, mentions[0].start_char)) if mentions else ()
+    for mention in mentions:
         args = arguments.get((mention.start, mention.end), {})
         targets = sorted(args.get(TARGETS, []), key=lambda s: s.start)
         entries = [knowledge.link_installation(t.text) for t in targets]
-        if background_filter and is_background(mention, linked_target=any(entries)):
+        if background_filter and is_background(mention, bounds, protected, linked_target=any(entries)):
             continue
         if targets:
-            if _is_plural_noun(mention) and not any(entries):
+            if is_plural(mention) and not any(entries) and all(_is_plural_target(t) for t in targets):
                 continue  # background: "Deux attaques récentes ont touché des bases"
             for i, (target, entry) in enumerate(zip(targets, entries)):
                 key = entry["id"] if entry else _unlinked_key(target)
                 event = by_key.get(key)
-                if (event is None and last is not None and last.target_entry is None and not last.indefinite
+                if (event is None and last is not None and last.target_entry is None
+                        and (not last.indefinite or not _is_named(last.target))
                         and (entry or (_is_named(target) and not _is_named(last.target)))):
                     # "une base irakienne" ... then "la base d'Ain al-Asad" (or another named base outside the
                     # gazetteer): the same attack, now named
                     event = last
                     event.target, event.target_entry = target, entry
                     by_key[key] = event
+                if (event is None and last is not None and entry is None and not _is_named(target)
+                        and not _is_another(mention, target, bounds[sentence_index(bounds, mention.start_char)][0])):
+                    # "une base de la coalition", "un objectif vital" after the event is known: the same site
+                    # described again, not a second attack ("une autre base" is one); a title's wording yields
+                    # to the body's
+                    event = last
+                    if event.target is None or (event.target_entry is None and event.target.start_char < title_end):
+                        event.target = target
                 if event is None:
                     event = _Event(mention.start)
                     event.target, event.target_entry = target, entry
                     by_key[key] = event
                     events.append(event)
-                elif entry is None and event.target is not None and len(target) > len(event.target):
+                elif (entry is None and event.target is not None and event.target_entry is None
+                      and _unlinked_key(target) == _unlinked_key(event.target) and len(target) > len(event.target)):
                     event.target = target  # the fullest mention names the installation best
                 event.add(mention, args, skip_targets=True)
                 if i == 0:
                     last = event
             continue
         has_args = any(args.values())
-        if _is_plural_noun(mention):
+        if is_plural(mention):
             continue  # background: "de telles attaques", "les attaques à la roquette"
         if (_is_indefinite(mention) and has_args) or last is None:
             if not has_args:
@@ -180,7 +201,38 @@ def group_mentions(doc: Doc, knowledge: Knowledge, background_filter: bool = Tru
             last.indefinite = _is_indefinite(mention)
             events.append(last)
         last.add(mention, args)
-    return sorted(events, key=lambda e: e.first)
+    return _merge_title(doc, sorted(events, key=lambda e: e.first), bounds)
+
+
+def _is_title(doc: Doc, bounds: List[Tuple[int, int]]) -> bool:
+    """Whether the doc opens with a title line: a first line without final punctuation, then more text."""
+    if len(bounds) < 2:
+        return False
+    line = doc.text[bounds[0][0]:bounds[0][1]]
+    return "\n" in line and bool(line.strip()) and line.strip()[-1] not in ".!?"
+
+
+def _merge_title(doc: Doc, events: List[_Event], bounds: List[Tuple[int, int]]) -> List[_Event]:
+    """A title line announces the article's first attack in other words ("un aérodrome en Russie", then "un
+    aérodrome militaire"; "la Zone verte", then "la Zone verte de Bagdad"): an event whose mentions are all in the
+    title and whose target is outside the gazetteer (or missing: "deux soldats tués dans une attaque de drone en
+    Jordanie") is the first event of the body, unless the body names that target itself."""
+    if not _is_title(doc, bounds):
+        return events
+    title = bounds[0]
+    in_title = [e for e in events if all(m.start_char < title[1] for m in e.mentions)]
+    body = [e for e in events if e not in in_title]
+    keys = {_unlinked_key(e.target) for e in body if e.target is not None and e.target_entry is None}
+    for event in in_title:
+        head = next((b for b in body if b.target is not None), None)
+        if (event.target_entry is not None or head is None
+                or (event.target is not None and _unlinked_key(event.target) in keys)):
+            continue
+        for mention in event.mentions:
+            head.add(mention, event.args, skip_targets=True)
+        head.first = min(head.first, event.first)
+        events.remove(event)
+    return events
 
 
 def _casualties(event: _Event, bounds: List[Tuple[int, int]], conventions: bool) -> Dict[str, Optional[Dict[str, Any]]]:

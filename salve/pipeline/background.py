@@ -1,0 +1,135 @@
+"""News or background: whether an ATTACK mention reports the attack of the article or recalls another one.
+
+The one place for guideline D20 (and D26): a background mention is annotated like any other, but it makes no
+event, so neither its target nor its casualties reach the events of the article. A mention is background when:
+- it is a state's strike on a site that is not a known installation (D3; on a gazetteer installation it is an
+  attack, D25): "frappes aériennes américaines", "raid de représailles";
+- an "earlier" word stands by it: "une précédente attaque", "la dernière attaque";
+- it is an aggregate of many attacks: "une trentaine d'attaques", "plusieurs attaques de drones", "plusieurs
+  dizaines de tirs" (a campaign, not one attack);
+- it sits in a clause that dates it before the news: "trois semaines après `l'attaque` contre la Tour 22",
+  "la plus meurtrière depuis `l'assaut` contre la base de Bohoma";
+- its sentence dates it in the past: a month or season with a year ("en janvier 2016", "à l'automne 2019",
+  "entre 2018 et 2022"), "l'an dernier", "ces derniers mois", "déjà"; or a pluperfect verb together with any
+  time expression ("En mars, une frappe … avait tué", "Trois ans plus tôt, … avait tué").
+Dates count where they concern the mention: in its clause or in the sentence's opening adverbial; a pluperfect
+counts in the main clause, not in reported speech ("a assuré qu'aucun soldat n'avait été blessé") or a relative
+clause. The sentence of the first attack mention (and the lede after a title) is never background by its dates:
+it reports the news, and a clause dated to the news ("mardi", "dans la nuit") is not background unless its
+sentence's main verb is pluperfect.
+"""
+import re
+from typing import List, Tuple
+
+from spacy.tokens import Span
+
+from .knowledge import normalise
+
+_STRIKE_NOUNS = {"frappe", "frappes", "raid", "raids", "bombardement", "bombardements", "represailles", "riposte"}
+_STATE_STRIKE = re.compile(r"^(aerien\w*|americain\w*|israelien\w*|russe\w*|turque?s?|francais\w*|britannique\w*|"
+                           r"de (represailles|riposte)|de la coalition|des etats unis|de l'armee|du pentagone)")
+_EARLIER = {"precedente", "precedentes", "precedent", "derniere", "ancienne", "anterieure", "anterieures"}
+_AGGREGATE = re.compile(r"\b(plusieurs|nombreuses|nombreux|multiples|maintes|serie|vague|succession|"
+                        r"(une )?(dizaine|vingtaine|trentaine|quarantaine|cinquantaine|centaine)s?|dizaines|centaines|"
+                        r"nombre|ces|de telles|tant)( de| d')?( dizaines de| dizaines d')?$")
+_MONTH = r"(janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)"
+_SEASON = r"(printemps|ete|automne|hiver|debut|fin|mi)"
+_YEAR = r"(19|20)\d\d"
+# Dates that put an attack before the news by themselves.
+_DATED_PAST = re.compile(
+    rf"\b(en|depuis|des|entre|avant) ({_MONTH} )?{_YEAR}\b|\b{_SEASON} {_YEAR}\b|\b{_MONTH} {_YEAR}\b|"
+    rf"\bentre {_YEAR} et {_YEAR}\b|\b(l'an|l'annee) (dernier|derniere|passee?)\b|\b{_MONTH} dernier\b|"
+    r"\b(le mois|la semaine) derni\w+\b|\bces derni\w+ (jours|semaines|mois|annees)\b|\bdeja\b|\bauparavant\b|"
+    r"\bprecedemment\b|\bil y a (deux|trois|quatre|cinq|six|sept|huit|neuf|dix|plusieurs|quelques) (semaines|mois|ans)\b|"
+    r"\b(\w+ )?(semaines|mois|ans|annees) plus (tot|tard)\b|\b(regulierement|frequemment|souvent|habituellement|quotidien\w*|pendant des (annees|mois))\b")
+# A clause that places what follows it before the news: "trois semaines après …", "depuis l'assaut …".
+_BEFORE_CLAUSE = re.compile(r"\b(un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quelques|plusieurs|\d+) "
+                            r"(jours?|semaines?|mois|ans?|annees?) (apres|avant)\b[^,;:]*$|\bdepuis (l'|le |la |les |celle |celui )?$")
+_PLUPERFECT = re.compile(r"\b(avai(t|ent)|s'etai(t|ent)) |\betai(t|ent) (deja |a son tour |alors )?"
+                         r"(attaque|vise|cible|frappe|touche|pris|bombarde|pilonne)")
+_ANY_TIME = re.compile(rf"\b({_MONTH}|{_YEAR}|plus tot|auparavant|deja|avant|apres|lorsque|lors|derni\w+|"
+                       r"precedent\w*|semaines?|mois|ans|annees?)\b")
+_FINITE = re.compile(r"\b(a|ont|est|sont|était|étaient|fait|font)\s")
+_SEPARATORS = (",", ";", ":", "(", ")", "\u2013", "\u2014")
+_SUBORDINATE = re.compile(r"\b(qu'|(que|qui|dont|lequel|laquelle|lesquels|lesquelles)\b)")
+_NEWS_TIME = re.compile(r"\b(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|aujourd'hui|ce matin|ce soir|"
+                        r"cette nuit|dans la nuit|vendredi soir|la veille)\b")
+
+
+def is_plural(span: Span) -> bool:
+    """A mention whose first word is plural ("attaques", "frappes"), not a verb ("sont", "s'est")."""
+    first = normalise(span[0].text) if len(span) else ""
+    return first.endswith(("s", "x")) and first not in {"se", "sont", "s'est"}
+
+
+def is_aggregate(mention: Span) -> bool:
+    """ "une trentaine d'attaques", "plusieurs attaques", "plusieurs dizaines de tirs": many attacks, not one."""
+    doc = mention.doc
+    before = normalise(doc.text[max(0, mention.start_char - 40):mention.start_char])
+    return is_plural(mention) and bool(_AGGREGATE.search(before))
+
+
+def _clause_scope(text: str, sentence: Tuple[int, int], mention: Span) -> Tuple[str, str]:
+    """The mention's clause (between commas, colons, semicolons, dashes or brackets) and the sentence's opening
+    adverbial ("En janvier 2016, …"): where dates that concern the mention stand; as written (lower case: the
+    verb "a" is not the preposition "à") and normalised."""
+    start, end = sentence
+    left = max([text.rfind(sep, start, mention.start_char) for sep in _SEPARATORS] + [start - 1]) + 1
+    rights = [i for i in (text.find(sep, mention.end_char, end) for sep in _SEPARATORS) if i != -1]
+    comma = text.find(",", start, mention.start_char)
+    opening = text[start:comma] if comma != -1 and comma < left else ""
+    scope = opening + " , " + text[left:min(rights) if rights else end]
+    return scope.lower(), normalise(scope)
+
+
+def _main_pluperfect(sentence: str, scope: str, written_scope: str) -> bool:
+    """A pluperfect verb that dates the mention: in its clause, or in the main clause when the mention's clause has
+    no verb of its own ("En mars, une frappe de drone contre un site …, avait tué"); never in a completive or
+    relative clause ("qu'aucun soldat n'avait été blessé" is reported speech, "la base, qui avait été visée" a
+    description)."""
+    if _pluperfect_in(scope):
+        return True
+    return not _FINITE.search(written_scope) and _pluperfect_in(sentence)
+
+
+def _pluperfect_in(text: str) -> bool:
+    for match in _PLUPERFECT.finditer(text):
+        clause = re.split(r"[,;:]", text[:match.start()])[-1]
+        if not _SUBORDINATE.search(clause):
+            return True
+    return False
+
+
+def protected_sentences(doc_text: str, bounds: List[Tuple[int, int]], first_sentence: int) -> Tuple[int, ...]:
+    """The sentences that report the news whatever their dates: the first with an attack mention and, when that one
+    is a title line, the next one too (the lede)."""
+    start, end = bounds[first_sentence]
+    line = doc_text[start:end]
+    title = "\n" in line and line.strip()[-1:] not in (".", "!", "?")
+    return (first_sentence, first_sentence + 1) if title else (first_sentence,)
+
+
+def is_background(mention: Span, bounds: List[Tuple[int, int]], protected: Tuple[int, ...] = (0,),
+                  linked_target: bool = False) -> bool:
+    """A mention that must not make an event (see the module docstring). `bounds` are the doc's sentences and
+    `protected` those that report the news (`protected_sentences`)."""
+    doc = mention.doc
+    words = [normalise(t.text) for t in mention]
+    after = normalise(doc[mention.end:min(len(doc), mention.end + 4)].text)
+    if words and words[0] in _STRIKE_NOUNS and _STATE_STRIKE.match(after) and not linked_target:
+        return True
+    before_words = [normalise(t.text) for t in doc[max(0, mention.start - 3):mention.start]]
+    if any(w in _EARLIER for w in before_words + words) or is_aggregate(mention):
+        return True
+    index = next((i for i, (s, e) in enumerate(bounds) if s <= mention.start_char < e), len(bounds) - 1)
+    if index in protected:
+        return False
+    start, end = bounds[index]
+    if _BEFORE_CLAUSE.search(normalise(doc.text[start:mention.start_char])):
+        return True
+    written_scope, scope = _clause_scope(doc.text, bounds[index], mention)
+    sentence = normalise(doc.text[start:end])
+    pluperfect = _main_pluperfect(sentence, scope, written_scope)
+    if _NEWS_TIME.search(scope) and not pluperfect:
+        return False
+    return bool(_DATED_PAST.search(scope)) or (pluperfect and bool(_ANY_TIME.search(sentence)))

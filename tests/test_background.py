@@ -1,0 +1,102 @@
+"""News or background (guidelines D20, D26) and how mentions of one attack are grouped: each test is one
+convention of `salve/pipeline/background.py` and `events.py`, on annotated text (no model)."""
+import spacy
+from conftest import annotated_doc
+
+from salve.pipeline.events import build_events
+
+NLP = spacy.blank("fr")
+NEWS = "Des roquettes ont frappé mardi la base aérienne d'Aïn al-Asad."
+NEWS_ENTS = [("Des roquettes", "WEAPON"), ("ont frappé", "ATTACK"), ("la base aérienne d'Aïn al-Asad", "BASE")]
+NEWS_RELS = [(1, 0, "USES"), (1, 2, "TARGETS")]
+
+
+def _events(knowledge, text, ents, rels):
+    return build_events(annotated_doc(NLP, text, ents, rels), knowledge)
+
+
+def _targets(events):
+    return [e["target"]["text"] if e["target"] else None for e in events]
+
+
+def _counts(event):
+    return tuple(None if event[k] is None else event[k]["count"] for k in ("killed", "injured"))
+
+
+def test_an_aggregate_of_attacks_makes_no_event(knowledge):
+    text = NEWS + " Depuis l'automne, une trentaine d'attaques à la roquette ont visé des intérêts américains, dont l'ambassade des États-Unis à Bagdad."
+    ents = NEWS_ENTS + [("attaques à la roquette", "ATTACK"), ("l'ambassade des États-Unis à Bagdad", "BASE")]
+    assert _targets(_events(knowledge, text, ents, NEWS_RELS + [(3, 4, "TARGETS")])) == ["la base aérienne d'Aïn al-Asad"]
+
+
+def test_a_dated_earlier_attack_makes_no_event_and_lends_no_victims(knowledge):
+    text = (NEWS + " L'attaque n'a fait aucune victime. En janvier 2021, une attaque contre le camp d'Aguelhok avait tué "
+            "quatre Casques bleus. En février, une quinzaine de roquettes s'étaient abattues sur le même site, tuant un sous-traitant.")
+    ents = NEWS_ENTS + [("attaque", "ATTACK"), ("aucune victime", "CASUALTY"), ("attaque", "ATTACK"), ("le camp d'Aguelhok", "BASE"),
+                        ("quatre Casques bleus", "CASUALTY"), ("une quinzaine de roquettes", "WEAPON"), ("s'étaient abattues", "ATTACK"),
+                        ("un sous-traitant", "CASUALTY")]
+    rels = NEWS_RELS + [(3, 4, "KILLED"), (3, 4, "INJURED"), (5, 6, "TARGETS"), (5, 7, "KILLED"), (9, 8, "USES"), (9, 10, "KILLED")]
+    (event,) = _events(knowledge, text, ents, rels)
+    assert event["target"]["text"] == "la base aérienne d'Aïn al-Asad" and _counts(event) == (0, 0)
+
+
+def test_a_pluperfect_in_reported_speech_is_news(knowledge):
+    text = NEWS + " Le Pentagone a indiqué mercredi que trois soldats avaient été blessés lors de l'attaque."
+    ents = NEWS_ENTS + [("trois soldats", "CASUALTY"), ("attaque", "ATTACK")]
+    (event,) = _events(knowledge, text, ents, NEWS_RELS + [(4, 3, "INJURED")])
+    assert _counts(event) == (None, 3)
+
+
+def test_an_attack_weeks_before_the_news_makes_no_event(knowledge):
+    text = NEWS + " Cette attaque intervient trois semaines après une attaque de drone contre la Tour 22, en Jordanie."
+    ents = NEWS_ENTS + [("attaque", "ATTACK"), ("attaque de drone", "ATTACK"), ("la Tour 22", "BASE")]
+    assert _targets(_events(knowledge, text, ents, NEWS_RELS + [(4, 5, "TARGETS")])) == ["la base aérienne d'Aïn al-Asad"]
+
+
+def test_the_first_attack_sentence_is_news_whatever_its_date(knowledge):
+    text = "En janvier 2020, des missiles avaient frappé la base aérienne d'Aïn al-Asad, blessant 110 soldats."
+    ents = [("des missiles", "WEAPON"), ("avaient frappé", "ATTACK"), ("la base aérienne d'Aïn al-Asad", "BASE"), ("110 soldats", "CASUALTY")]
+    (event,) = _events(knowledge, text, ents, [(1, 0, "USES"), (1, 2, "TARGETS"), (1, 3, "INJURED")])
+    assert _counts(event) == (None, 110)
+
+
+def test_a_title_and_the_body_describe_one_attack(knowledge):
+    text = ("Kiev affirme avoir touché un aérodrome en Russie\n\nDes drones ukrainiens ont visé dans la nuit un aérodrome "
+            "militaire de la région de Koursk, a revendiqué Kiev.")
+    ents = [("avoir touché", "ATTACK"), ("un aérodrome en Russie", "BASE"), ("Des drones ukrainiens", "WEAPON"), ("ont visé", "ATTACK"),
+            ("un aérodrome militaire de la région de Koursk", "BASE"), ("Kiev", "ACTOR")]
+    (event,) = _events(knowledge, text, ents, [(0, 1, "TARGETS"), (3, 2, "USES"), (3, 4, "TARGETS"), (3, 5, "CLAIMED_BY")])
+    assert event["target"]["text"] == "un aérodrome militaire de la région de Koursk"
+    assert event["triggers"] == ["avoir touché", "ont visé"]
+
+
+def test_a_described_site_is_the_same_attack_unless_another_one_is_said(knowledge):
+    text = (NEWS + " Une base de la coalition a donc été visée pour la troisième fois.\n\nLe 12 novembre, un missile a frappé un "
+            "avant-poste militaire près de la frontière.")
+    ents = NEWS_ENTS + [("Une base de la coalition", "BASE"), ("a donc été visée", "ATTACK"), ("un missile", "WEAPON"),
+                        ("a frappé", "ATTACK"), ("un avant-poste militaire", "BASE")]
+    rels = NEWS_RELS + [(4, 3, "TARGETS"), (6, 5, "USES"), (6, 7, "TARGETS")]
+    assert _targets(_events(knowledge, text, ents, rels)) == ["la base aérienne d'Aïn al-Asad", "un avant-poste militaire"]
+
+
+def test_plural_mentions_on_one_named_site_are_news_on_sites_in_general_background(knowledge):
+    text = "Des tirs de roquettes ont visé la Zone verte de Bagdad. Deux attaques récentes avaient touché des bases en Syrie."
+    ents = [("tirs de roquettes", "ATTACK"), ("la Zone verte de Bagdad", "BASE"), ("attaques", "ATTACK"), ("des bases en Syrie", "BASE")]
+    assert _targets(_events(knowledge, text, ents, [(0, 1, "TARGETS"), (2, 3, "TARGETS")])) == ["la Zone verte de Bagdad"]
+
+
+def test_casualty_conjuncts_across_a_verb_add_up_and_a_positive_figure_stands(knowledge):
+    text = (NEWS + " Au moins 22 militaires ont été tués, ainsi que quatre supplétifs. "
+            "Nous déplorons deux blessés. Aucun soldat de la coalition n'a été tué, selon l'Otan.")
+    ents = NEWS_ENTS + [("Au moins 22 militaires", "CASUALTY"), ("quatre supplétifs", "CASUALTY"), ("deux blessés", "CASUALTY"),
+                        ("Aucun soldat de la coalition", "CASUALTY")]
+    rels = NEWS_RELS + [(1, 3, "KILLED"), (1, 4, "KILLED"), (1, 5, "INJURED"), (1, 6, "KILLED")]
+    (event,) = _events(knowledge, text, ents, rels)
+    assert _counts(event) == (26, 2) and event["killed"]["qualifier"] == "at_least"
+
+
+def test_the_kind_of_a_conjunct_is_not_read_from_the_next_one(knowledge):
+    text = NEWS + " Nous déplorons la perte de trois de nos hommes ainsi que deux blessés."
+    ents = NEWS_ENTS + [("trois de nos hommes", "CASUALTY"), ("deux blessés", "CASUALTY")]
+    (event,) = _events(knowledge, text, ents, NEWS_RELS + [(1, 3, "KILLED"), (1, 4, "INJURED")])
+    assert _counts(event) == (3, 2)
