@@ -74,6 +74,9 @@ def span_count(span: Span, sent: Tuple[int, int]) -> Optional[int]:
     return None
 
 
+_CONJUNCTION_ONLY = re.compile(r"^\s*(et|ainsi que|ainsi qu'|de meme que)\s*(de |d'|des )?$")
+
+
 def span_kind(span: Span, sent: Tuple[int, int], relation_kind: str) -> str:
     """The kind of a casualty span: the span's own words ("deux blessés"), then the clause's first cue after or
     before it ("… ont été tués", "a tué …"); the relation's kind when the cues say nothing clear."""
@@ -84,7 +87,10 @@ def span_kind(span: Span, sent: Tuple[int, int], relation_kind: str) -> str:
     after_kind = cue_kind(re.split(r"[,;]|\bet\b|\bainsi qu", after, maxsplit=1)[0]) if after else None
     if after_kind in (KILLED, INJURED):
         return after_kind
-    before_kind = cue_kind(before.rsplit(",", 1)[-1])
+    segments = before.split(",")
+    before_kind = cue_kind(segments[-1])
+    if before_kind is None and len(segments) > 1 and _CONJUNCTION_ONLY.match(segments[-1]):
+        before_kind = cue_kind(segments[-2])  # "22 militaires ont été tués, ainsi que [quatre supplétifs]"
     if before_kind in (KILLED, INJURED):
         return before_kind
     return relation_kind

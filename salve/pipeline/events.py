@@ -235,10 +235,23 @@ def _merge_title(doc: Doc, events: List[_Event], bounds: List[Tuple[int, int]]) 
     return events
 
 
-def _casualties(event: _Event, bounds: List[Tuple[int, int]], conventions: bool) -> Dict[str, Optional[Dict[str, Any]]]:
+_NOT_VICTIMS = re.compile(r"\b(degats|dommages|materiel\w*|vehicules?|batiments?|infrastructures?)\b")
+
+
+def _is_victim(span: Span, knowledge: Knowledge) -> bool:
+    """A CASUALTY span that names people: not a weapon ("au moins cinq projectiles") nor material damage ("sans
+    provoquer de dégâts importants"), which a statistical recogniser sometimes labels CASUALTY."""
+    text = normalise(span.text)
+    return knowledge.weapon_type(span.text) is None and (not _NOT_VICTIMS.search(text) or "humain" in text)
+
+
+def _casualties(event: _Event, bounds: List[Tuple[int, int]], conventions: bool,
+                knowledge: Knowledge) -> Dict[str, Optional[Dict[str, Any]]]:
     killed, injured = event.args.get(KILLED, []), event.args.get(INJURED, [])
     if not conventions:  # version 0.1.0: the relation decides the kind, the last mention with a figure wins
         return {KILLED_KIND: last_counted(killed), INJURED_KIND: last_counted(injured)}
+    killed = [s for s in killed if _is_victim(s, knowledge)]
+    injured = [s for s in injured if _is_victim(s, knowledge)]
     mentions = [(s, BOTH if s in injured else KILLED_KIND) for s in killed]
     mentions += [(s, INJURED_KIND) for s in injured if s not in killed]
     return casualty_figures(mentions, lambda char: sentence_index(bounds, char), bounds)
@@ -246,18 +259,26 @@ def _casualties(event: _Event, bounds: List[Tuple[int, int]], conventions: bool)
 
 def _attach_orphan_casualties(doc: Doc, events: List[_Event], bounds: List[Tuple[int, int]]) -> None:
     """A CASUALTY that no relation reaches ("Deux soldats ont été blessés." after the attack's sentence) joins the
-    event of its sentence, or the most recent one before it, when its cue words say killed or injured."""
+    event of its sentence, or the most recent one before it, when its cue words say killed or injured. It only
+    fills a relation the event has none of (relations are the better evidence), and never comes from a sentence
+    about another attack (one whose ATTACK mentions made no event: background, D26)."""
     linked = {(child.start, child.end) for _, child, _ in relation_spans(doc)}
+    in_events = {(m.start, m.end) for event in events for m in event.mentions}
+    other_attack = {sentence_index(bounds, e.start_char) for e in doc.ents
+                    if e.label_ == ATTACK and (e.start, e.end) not in in_events}
+    had = [{rel for rel in (KILLED, INJURED) if event.args.get(rel)} for event in events]
     for span in doc.ents:
         if span.label_ != "CASUALTY" or (span.start, span.end) in linked:
             continue
         sent = sentence_index(bounds, span.start_char)
         n = _event_of_sentence(events, bounds, sent)
-        if n is None:
+        if n is None or sent in other_attack:
             continue
         kind = span_kind(span, bounds[sent], "") or (BOTH if cue_kind(normalise(span.text)) == BOTH else "")
         relations = {KILLED_KIND: [KILLED], INJURED_KIND: [INJURED], BOTH: [KILLED, INJURED]}.get(kind, [])
         for relation in relations:
+            if relation in had[n]:
+                continue
             bucket = events[n].args.setdefault(relation, [])
             if span not in bucket:
                 bucket.append(span)
@@ -327,7 +348,7 @@ def build_events(doc: Doc, knowledge: Knowledge, casualty_conventions: bool = Tr
                  if knowledge.has_cue("unclaimed", doc.text[s:e])}
     if casualty_conventions:
         _attach_orphan_casualties(doc, events, bounds)
-    figures = [_casualties(event, bounds, casualty_conventions) for event in events]
+    figures = [_casualties(event, bounds, casualty_conventions, knowledge) for event in events]
     for char, kind in no_victim_statements(doc.text) if casualty_conventions else []:
         n = _event_of_sentence(events, bounds, sentence_index(bounds, char))
         if n is None:
