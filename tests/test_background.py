@@ -100,3 +100,12 @@ def test_the_kind_of_a_conjunct_is_not_read_from_the_next_one(knowledge):
     ents = NEWS_ENTS + [("trois de nos hommes", "CASUALTY"), ("deux blessés", "CASUALTY")]
     (event,) = _events(knowledge, text, ents, NEWS_RELS + [(1, 3, "KILLED"), (1, 4, "INJURED")])
     assert _counts(event) == (3, 2)
+
+
+def test_an_actor_no_relation_reaches_in_a_claim_sentence_is_the_claimant(knowledge):
+    text = NEWS + " Le groupe Kataeb Hezbollah a revendiqué l'opération dans un communiqué."
+    ents = NEWS_ENTS + [("Kataeb Hezbollah", "ACTOR")]
+    (event,) = _events(knowledge, text, ents, NEWS_RELS)
+    assert [a["text"] for a in event["claimed_by"]] == ["Kataeb Hezbollah"]
+    doc = annotated_doc(NLP, text, ents, NEWS_RELS)
+    assert build_events(doc, knowledge, orphan_actors=False)[0]["claimed_by"] == []

@@ -284,6 +284,31 @@ def _attach_orphan_casualties(doc: Doc, events: List[_Event], bounds: List[Tuple
                 bucket.append(span)
 
 
+def _attach_orphan_actors(doc: Doc, events: List[_Event], bounds: List[Tuple[int, int]], knowledge: Knowledge) -> None:
+    """An ACTOR that no relation reaches, in a sentence with a claim cue ("X a revendiqué l'attaque"), is the
+    claimant of the event of its sentence (or the most recent one before it) when that event has none yet; never
+    from a sentence about another attack. (The same rule for blame cues lowered the blamed slot on the
+    development set, so blame is left to the relations.)"""
+    linked = {(child.start, child.end) for _, child, _ in relation_spans(doc)}
+    in_events = {(m.start, m.end) for event in events for m in event.mentions}
+    other_attack = {sentence_index(bounds, e.start_char) for e in doc.ents
+                    if e.label_ == ATTACK and (e.start, e.end) not in in_events}
+    had = [{CLAIMED_BY} if event.args.get(CLAIMED_BY) else set() for event in events]
+    for span in doc.ents:
+        if span.label_ != "ACTOR" or (span.start, span.end) in linked:
+            continue
+        sent = sentence_index(bounds, span.start_char)
+        n = _event_of_sentence(events, bounds, sent)
+        if n is None or sent in other_attack:
+            continue
+        text = doc.text[bounds[sent][0]:bounds[sent][1]]
+        if not knowledge.is_claim(text) or CLAIMED_BY in had[n]:
+            continue
+        bucket = events[n].args.setdefault(CLAIMED_BY, [])
+        if span not in bucket:
+            bucket.append(span)
+
+
 def _event_of_sentence(events: List[_Event], bounds: List[Tuple[int, int]], sent: int) -> Optional[int]:
     """The event with a mention in sentence `sent`, else the most recent one mentioned before it."""
     hits = [n for n, ev in enumerate(events) if any(sentence_index(bounds, m.start_char) == sent for m in ev.mentions)]
@@ -337,7 +362,7 @@ def _target(event: _Event) -> Optional[Dict[str, Any]]:
 
 
 def build_events(doc: Doc, knowledge: Knowledge, casualty_conventions: bool = True,
-                 background_filter: bool = True) -> List[EventDict]:
+                 background_filter: bool = True, orphan_actors: bool = True) -> List[EventDict]:
     """JSON-serialisable event records of a doc with entities and `doc._.relations`.
 
     The two switches exist for the ablations that decided them (README); both are on in every pipeline."""
@@ -348,6 +373,8 @@ def build_events(doc: Doc, knowledge: Knowledge, casualty_conventions: bool = Tr
                  if knowledge.has_cue("unclaimed", doc.text[s:e])}
     if casualty_conventions:
         _attach_orphan_casualties(doc, events, bounds)
+    if orphan_actors:
+        _attach_orphan_actors(doc, events, bounds, knowledge)
     figures = [_casualties(event, bounds, casualty_conventions, knowledge) for event in events]
     for char, kind in no_victim_statements(doc.text) if casualty_conventions else []:
         n = _event_of_sentence(events, bounds, sentence_index(bounds, char))
