@@ -201,7 +201,27 @@ def group_mentions(doc: Doc, knowledge: Knowledge, background_filter: bool = Tru
             last.indefinite = _is_indefinite(mention)
             events.append(last)
         last.add(mention, args)
-    return _merge_title(doc, sorted(events, key=lambda e: e.first), bounds)
+    events = _merge_title(doc, sorted(events, key=lambda e: e.first), bounds)
+    for event in events:
+        event.target = _fullest_name(doc, event, knowledge)
+    return events
+
+
+def _fullest_name(doc: Doc, event: _Event, knowledge: Knowledge) -> Optional[Span]:
+    """The most specific mention of the event's installation anywhere in the text: "le poste de Dioura" is reported
+    as "Le camp militaire de Dioura" when the text also says that (the longest BASE mention that links to the same
+    gazetteer entry, or that has all the target's proper names); a description stays as it is."""
+    target = event.target
+    if target is None or (event.target_entry is None and not _is_named(target)):
+        return target
+    def capitalised(span: Span) -> set:
+        return {normalise(t.text) for t in span[1:] if t.text[:1].isupper()}
+
+    names = capitalised(target)
+    same = [b for b in doc.ents if b.label_ == "BASE" and (
+        (event.target_entry is not None and (knowledge.link_installation(b.text) or {}).get("id") == event.target_entry["id"])
+        or (event.target_entry is None and names <= capitalised(b)))]
+    return max(same, key=lambda b: (len(b.text), -b.start), default=target)
 
 
 def _is_title(doc: Doc, bounds: List[Tuple[int, int]]) -> bool:
