@@ -304,6 +304,27 @@ def _attach_orphan_casualties(doc: Doc, events: List[_Event], bounds: List[Tuple
                 bucket.append(span)
 
 
+def _attach_orphan_weapons(doc: Doc, events: List[_Event], bounds: List[Tuple[int, int]], knowledge: Knowledge) -> None:
+    """A counted WEAPON that no relation reaches ("Au moins huit roquettes se sont abattues sur la base." when the
+    relation was missed) is used by the event of its sentence (or the most recent one before it), when its type is
+    one the event already uses or the event has no weapon; never from a sentence about another attack."""
+    linked = {(child.start, child.end) for _, child, _ in relation_spans(doc)}
+    in_events = {(m.start, m.end) for event in events for m in event.mentions}
+    other_attack = {sentence_index(bounds, e.start_char) for e in doc.ents
+                    if e.label_ == ATTACK and (e.start, e.end) not in in_events}
+    for span in doc.ents:
+        if span.label_ != "WEAPON" or (span.start, span.end) in linked or parse_quantity(span.text).count is None:
+            continue
+        sent = sentence_index(bounds, span.start_char)
+        n = _event_of_sentence(events, bounds, sent)
+        if n is None or sent in other_attack:
+            continue
+        used = events[n].args.setdefault(USES, [])
+        types = {knowledge.weapon_type(w.text) or "other" for w in used}
+        if not used or (knowledge.weapon_type(span.text) or "other") in types:
+            used.append(span)
+
+
 def _attach_orphan_actors(doc: Doc, events: List[_Event], bounds: List[Tuple[int, int]], knowledge: Knowledge) -> None:
     """An ACTOR that no relation reaches, in a sentence with a claim cue ("X a revendiqué l'attaque"), is the
     claimant of the event of its sentence (or the most recent one before it) when that event has none yet; never
@@ -395,6 +416,7 @@ def build_events(doc: Doc, knowledge: Knowledge, casualty_conventions: bool = Tr
         _attach_orphan_casualties(doc, events, bounds)
     if orphan_actors:
         _attach_orphan_actors(doc, events, bounds, knowledge)
+        _attach_orphan_weapons(doc, events, bounds, knowledge)
     figures = [_casualties(event, bounds, casualty_conventions, knowledge) for event in events]
     for char, kind in no_victim_statements(doc.text) if casualty_conventions else []:
         n = _event_of_sentence(events, bounds, sentence_index(bounds, char))
