@@ -108,4 +108,4 @@ def test_an_actor_no_relation_reaches_in_a_claim_sentence_is_the_claimant(knowle
     (event,) = _events(knowledge, text, ents, NEWS_RELS)
     assert [a["text"] for a in event["claimed_by"]] == ["Kataeb Hezbollah"]
     doc = annotated_doc(NLP, text, ents, NEWS_RELS)
-    assert build_events(doc, knowledge, orphan_actors=False)[0]["claimed_by"] == []
+    assert build_events(doc, knowledge, orphan_arguments=False)[0]["claimed_by"] == []

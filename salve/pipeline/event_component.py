@@ -8,26 +8,26 @@ from .knowledge_component import KnowledgeComponent
 
 
 @Language.factory("salve_events", assigns=["doc._.events"], requires=["doc.ents", "doc._.relations"],
-                  default_config={"casualty_conventions": True, "background_filter": True, "orphan_actors": True})
+                  default_config={"casualty_conventions": True, "background_filter": True, "orphan_arguments": True})
 def make_event_builder(nlp: Language, name: str, casualty_conventions: bool, background_filter: bool,
-                       orphan_actors: bool) -> "EventBuilder":
+                       orphan_arguments: bool) -> "EventBuilder":
     return EventBuilder(nlp, name, casualty_conventions=casualty_conventions, background_filter=background_filter,
-                        orphan_actors=orphan_actors)
+                        orphan_arguments=orphan_arguments)
 
 
 class EventBuilder(KnowledgeComponent):
     """`casualty_conventions` (guidelines D17-D19, `casualties.py`), `background_filter` (D20, D26) and
-    `orphan_actors` (D26: an actor in a claim or blame sentence that no relation reaches) can be switched off for
+    `orphan_arguments` (D26: a claimant or a counted weapon that no relation reaches) can be switched off for
     an ablation: `spacy.load(path, config={"components": {"salve_events": {"background_filter": False}}})`."""
 
     def __init__(self, nlp: Language, name: str, *, casualty_conventions: bool = True, background_filter: bool = True,
-                 orphan_actors: bool = True):
+                 orphan_arguments: bool = True):
         super().__init__(nlp, name)
         self.casualty_conventions = casualty_conventions
         self.background_filter = background_filter
-        self.orphan_actors = orphan_actors
+        self.orphan_arguments = orphan_arguments
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.events = build_events(doc, self.knowledge, self.casualty_conventions, self.background_filter,
-                                    self.orphan_actors)
+                                    self.orphan_arguments)
         return doc

@@ -403,7 +403,7 @@ def _target(event: _Event) -> Optional[Dict[str, Any]]:
 
 
 def build_events(doc: Doc, knowledge: Knowledge, casualty_conventions: bool = True,
-                 background_filter: bool = True, orphan_actors: bool = True) -> List[EventDict]:
+                 background_filter: bool = True, orphan_arguments: bool = True) -> List[EventDict]:
     """JSON-serialisable event records of a doc with entities and `doc._.relations`.
 
     The two switches exist for the ablations that decided them (README); both are on in every pipeline."""
@@ -414,7 +414,7 @@ def build_events(doc: Doc, knowledge: Knowledge, casualty_conventions: bool = Tr
                  if knowledge.has_cue("unclaimed", doc.text[s:e])}
     if casualty_conventions:
         _attach_orphan_casualties(doc, events, bounds)
-    if orphan_actors:
+    if orphan_arguments:
         _attach_orphan_actors(doc, events, bounds, knowledge)
         _attach_orphan_weapons(doc, events, bounds, knowledge)
     figures = [_casualties(event, bounds, casualty_conventions, knowledge) for event in events]
