@@ -19,7 +19,7 @@ it reports the news, and a clause dated to the news ("mardi", "dans la nuit") is
 sentence's main verb is pluperfect.
 """
 import re
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 from spacy.tokens import Span
 
@@ -62,10 +62,11 @@ def is_plural(span: Span) -> bool:
     return first.endswith(("s", "x")) and first not in {"se", "sont", "s'est"}
 
 
-def is_aggregate(mention: Span) -> bool:
-    """ "une trentaine d'attaques", "plusieurs attaques", "plusieurs dizaines de tirs": many attacks, not one."""
-    doc = mention.doc
-    before = normalise(doc.text[max(0, mention.start_char - 40):mention.start_char])
+def is_aggregate(mention: Span, text: Optional[str] = None) -> bool:
+    """ "une trentaine d'attaques", "plusieurs attaques", "plusieurs dizaines de tirs": many attacks, not one.
+    `text` is the doc's text when the caller has it (spaCy rebuilds `doc.text` on every access)."""
+    text = mention.doc.text if text is None else text
+    before = normalise(text[max(0, mention.start_char - 40):mention.start_char])
     return is_plural(mention) and bool(_AGGREGATE.search(before))
 
 
@@ -110,25 +111,26 @@ def protected_sentences(doc_text: str, bounds: List[Tuple[int, int]], first_sent
 
 
 def is_background(mention: Span, bounds: List[Tuple[int, int]], protected: Tuple[int, ...] = (0,),
-                  linked_target: bool = False) -> bool:
+                  linked_target: bool = False, text: Optional[str] = None) -> bool:
     """A mention that must not make an event (see the module docstring). `bounds` are the doc's sentences and
     `protected` those that report the news (`protected_sentences`)."""
     doc = mention.doc
+    text = doc.text if text is None else text
     words = [normalise(t.text) for t in mention]
     after = normalise(doc[mention.end:min(len(doc), mention.end + 4)].text)
     if words and words[0] in _STRIKE_NOUNS and _STATE_STRIKE.match(after) and not linked_target:
         return True
     before_words = [normalise(t.text) for t in doc[max(0, mention.start - 3):mention.start]]
-    if any(w in _EARLIER for w in before_words + words) or is_aggregate(mention):
+    if any(w in _EARLIER for w in before_words + words) or is_aggregate(mention, text):
         return True
     index = next((i for i, (s, e) in enumerate(bounds) if s <= mention.start_char < e), len(bounds) - 1)
     if index in protected:
         return False
     start, end = bounds[index]
-    if _BEFORE_CLAUSE.search(normalise(doc.text[start:mention.start_char])):
+    if _BEFORE_CLAUSE.search(normalise(text[start:mention.start_char])):
         return True
-    written_scope, scope = _clause_scope(doc.text, bounds[index], mention)
-    sentence = normalise(doc.text[start:end])
+    written_scope, scope = _clause_scope(text, bounds[index], mention)
+    sentence = normalise(text[start:end])
     pluperfect = _main_pluperfect(sentence, scope, written_scope)
     if _NEWS_TIME.search(scope) and not pluperfect:
         return False

@@ -57,18 +57,17 @@ def cue_kind(text: str) -> Optional[str]:
     return BOTH if both else None
 
 
-def _window(span: Span, sent: Tuple[int, int], before: int = 45, after: int = 45) -> Tuple[str, str]:
-    text = span.doc.text
+def _window(span: Span, sent: Tuple[int, int], text: str, before: int = 45, after: int = 45) -> Tuple[str, str]:
     return (normalise(text[max(sent[0], span.start_char - before):span.start_char]),
             normalise(text[span.end_char:min(sent[1], span.end_char + after)]))
 
 
-def span_count(span: Span, sent: Tuple[int, int]) -> Optional[int]:
+def span_count(span: Span, sent: Tuple[int, int], text: Optional[str] = None) -> Optional[int]:
     """The figure of a CASUALTY span, with the clause's negation: None when nothing is said."""
     quantity = parse_quantity(span.text)
     if quantity.count is not None:
         return quantity.count
-    before, after = _window(span, sent)
+    before, after = _window(span, sent, span.doc.text if text is None else text)
     if _NEGATION_BEFORE.search(before) or _NEGATION_AFTER.search(after):
         return 0
     return None
@@ -77,13 +76,13 @@ def span_count(span: Span, sent: Tuple[int, int]) -> Optional[int]:
 _CONJUNCTION_ONLY = re.compile(r"^\s*(et|ainsi que|ainsi qu'|de meme que)\s*(de |d'|des )?$")
 
 
-def span_kind(span: Span, sent: Tuple[int, int], relation_kind: str) -> str:
+def span_kind(span: Span, sent: Tuple[int, int], relation_kind: str, text: Optional[str] = None) -> str:
     """The kind of a casualty span: the span's own words ("deux blessés"), then the clause's first cue after or
     before it ("… ont été tués", "a tué …"); the relation's kind when the cues say nothing clear."""
     own = cue_kind(normalise(span.text))
     if own in (KILLED, INJURED):
         return own
-    before, after = _window(span, sent, before=30, after=30)
+    before, after = _window(span, sent, span.doc.text if text is None else text, before=30, after=30)
     after_kind = cue_kind(re.split(r"[,;]|\bet\b|\bainsi qu", after, maxsplit=1)[0]) if after else None
     if after_kind in (KILLED, INJURED):
         return after_kind
@@ -96,24 +95,28 @@ def span_kind(span: Span, sent: Tuple[int, int], relation_kind: str) -> str:
     return relation_kind
 
 
-def casualty_figures(mentions: Sequence[Tuple[Span, str]], sentence_of, bounds) -> Dict[str, Optional[Dict[str, Any]]]:
+def casualty_figures(mentions: Sequence[Tuple[Span, str]], sentence_of, bounds,
+                     text: Optional[str] = None) -> Dict[str, Optional[Dict[str, Any]]]:
     """killed and injured values of one event from its (CASUALTY span, relation kind) pairs.
 
-    `sentence_of(char)` gives the sentence index of a character and `bounds` the sentence (start, end) pairs."""
+    `sentence_of(char)` gives the sentence index of a character, `bounds` the sentence (start, end) pairs and
+    `text` the doc's text (read from the first span when not given)."""
+    if text is None and mentions:
+        text = mentions[0][0].doc.text
     by_kind: Dict[str, Dict[int, List[Tuple[Span, Optional[int]]]]] = {KILLED: {}, INJURED: {}}
     for span, relation_kind in sorted(mentions, key=lambda m: m[0].start):
         index = sentence_of(span.start_char)
         sent = bounds[index]
-        kind = span_kind(span, sent, relation_kind) if relation_kind != BOTH else BOTH
-        count = span_count(span, sent)
+        kind = span_kind(span, sent, relation_kind, text) if relation_kind != BOTH else BOTH
+        count = span_count(span, sent, text)
         for k in ((KILLED, INJURED) if kind == BOTH else (kind,)):
             bucket = by_kind[k].setdefault(index, [])
             if all(s != span for s, _ in bucket):
                 bucket.append((span, count))
-    return {kind: _figure(sentences) for kind, sentences in by_kind.items()}
+    return {kind: _figure(sentences, text or "") for kind, sentences in by_kind.items()}
 
 
-def _figure(sentences: Dict[int, List[Tuple[Span, Optional[int]]]]) -> Optional[Dict[str, Any]]:
+def _figure(sentences: Dict[int, List[Tuple[Span, Optional[int]]]], text: str) -> Optional[Dict[str, Any]]:
     if not sentences:
         return None
     counted = [(i, spans) for i, spans in sorted(sentences.items()) if any(c is not None for _, c in spans)]
@@ -124,7 +127,7 @@ def _figure(sentences: Dict[int, List[Tuple[Span, Optional[int]]]]) -> Optional[
     # to be unharmed ("trois civils tués … aucun soldat de la coalition n'a été tué" is 3)
     positive = [(i, spans) for i, spans in counted if any(c for _, c in spans)]
     _, spans = (positive or counted)[-1]
-    known = _last_conjunct_chain([(s, c) for s, c in spans if c is not None])
+    known = _last_conjunct_chain([(s, c) for s, c in spans if c is not None], text)
     total = sum(c for _, c in known)
     qualifiers = {parse_quantity(s.text).qualifier for s, c in known if c}
     qualifier = "exact" if not qualifiers or qualifiers == {"exact"} else sorted(qualifiers - {"exact"})[0]
@@ -137,13 +140,13 @@ _CONJUNCTION = re.compile(r"^\s*((ont|a|sont|est)( ete)? \w+\s*)?(,|et|ainsi que
                           r"\s*(de |d'|des )?$")
 
 
-def _last_conjunct_chain(known: List[Tuple[Span, int]]) -> List[Tuple[Span, int]]:
+def _last_conjunct_chain(known: List[Tuple[Span, int]], text: str) -> List[Tuple[Span, int]]:
     """The last run of mentions joined by "et" / "," / "ainsi que" ("deux Américains et un Irakien"): conjuncts
     add up; mentions apart from each other in the sentence are separate figures, and the later one stands."""
     known = sorted(known, key=lambda k: k[0].start)
     chain = known[-1:]
     for previous in reversed(known[:-1]):
-        between = previous[0].doc.text[previous[0].end_char:chain[0][0].start_char]
+        between = text[previous[0].end_char:chain[0][0].start_char]
         if not _CONJUNCTION.match(normalise(between) if between.strip() else ","):
             break
         chain.insert(0, previous)

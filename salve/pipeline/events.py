@@ -20,8 +20,10 @@ Casualty figures (negations, kinds, sums, "nobody was hurt" statements) are deci
 Events are ordered by their first mention, so the headline (first-reported) attack comes first.
 """
 import re
+from bisect import bisect_right
 from typing import Any, Dict, List, Optional, Tuple
 
+import numpy
 from spacy.tokens import Doc, Span
 
 from .background import is_background, is_plural, protected_sentences
@@ -37,28 +39,51 @@ EventDict = Dict[str, Any]
 _INDEFINITE = {"un", "une", "d'une", "d'un"}
 def sentence_bounds(doc: Doc, use_annotation: bool = True) -> List[Tuple[int, int]]:
     """Sentence (start_char, end_char) pairs, also cut at line breaks (titles, captions and paragraphs often
-    end without a full stop); from punctuation when no component set sentences or `use_annotation` is off."""
+    end without a full stop); from punctuation when no component set sentences or `use_annotation` is off.
+
+    Computed from token arrays rather than by iterating Token objects (this runs several times per doc)."""
+    if len(doc) == 0:
+        return [(0, len(doc.text))] if doc.text else []
     has_sents = use_annotation and doc.has_annotation("SENT_START")
+    idx = doc.to_array("IDX").astype("int64")
+    length = int(idx[-1]) + len(doc[-1].text_with_ws)  # len(doc.text), which spaCy would rebuild from every token
+    ws_end = numpy.append(idx[1:], length)  # end of each token's text_with_ws
+    cuts: Dict[int, List[Tuple[str, int]]] = {}  # token index -> cuts in loop order ("start" before "end")
+    if has_sents:
+        for i in numpy.flatnonzero(doc.to_array("SENT_START") == 1):
+            if i > 0:
+                cuts.setdefault(int(i), []).append(("start", int(idx[i])))
+    # a line break is always inside a whitespace token (the tokenizer splits on whitespace)
+    ends = {int(i) for i in numpy.flatnonzero(doc.to_array("IS_SPACE")) if "\n" in doc[int(i)].text_with_ws}
+    if not has_sents:
+        orth = doc.to_array("ORTH")
+        ends |= set(int(i) for i in numpy.flatnonzero(numpy.isin(orth, [doc.vocab.strings.add(p) for p in ".!?"])))
+    for i in ends:
+        cuts.setdefault(i, []).append(("end", int(ws_end[i])))
     bounds, start = [], 0
-    for token in doc:
-        if token.i > 0 and has_sents and token.is_sent_start and token.idx > start:
-            bounds.append((start, token.idx))
-            start = token.idx
-        if "\n" in token.text_with_ws or (not has_sents and token.text in {".", "!", "?"}):
-            end = token.idx + len(token.text_with_ws)
-            if end > start:
-                bounds.append((start, end))
-            start = end
-    if start < len(doc.text):
-        bounds.append((start, len(doc.text)))
+    for i in sorted(cuts):
+        for kind, char in cuts[i]:
+            if kind == "start" and char > start:
+                bounds.append((start, char))
+                start = char
+            elif kind == "end" and char > start:
+                bounds.append((start, char))
+                start = char
+            elif kind == "end":
+                start = char
+    if start < length:
+        bounds.append((start, length))
     return bounds
 
 
 def sentence_index(bounds: List[Tuple[int, int]], char: int) -> int:
-    """Index of the sentence (from `sentence_bounds`) that holds character `char`."""
-    for i, (s, e) in enumerate(bounds):
+    """Index of the sentence (from `sentence_bounds`, contiguous and sorted) that holds character `char`."""
+    i = bisect_right(bounds, (char, float("inf"))) - 1
+    if 0 <= i < len(bounds) and bounds[i][0] <= char < bounds[i][1]:
+        return i
+    for j, (s, e) in enumerate(bounds):  # bounds with gaps (a caller's own): the first that holds it
         if s <= char < e:
-            return i
+            return j
     return len(bounds) - 1
 
 
@@ -87,14 +112,14 @@ _NEW_DATE = re.compile(r"^\W*(\d{1,2}h\d\d\W+)?((dans )?(la nuit|le matin|le soi
                        r"decembre)|lendemain|surlendemain|veille|(deux|trois|quatre|cinq|six|quelques) jours plus (tard|tot))\b")
 
 
-def _is_another(mention: Span, target: Span, sentence_start: int) -> bool:
+def _is_another(mention: Span, target: Span, text: str, sentence_start: int) -> bool:
     """ "une autre base", "une deuxième attaque", "a également visé", or a sentence that opens on a date of its
     own ("Le 12 novembre, un missile a frappé un avant-poste"): a second attack, not the same one again."""
     doc = mention.doc
     window = doc[max(0, min(mention.start, target.start) - 4):max(mention.end, target.end)]
     if _ANOTHER.search(normalise(window.text)):
         return True
-    return bool(_NEW_DATE.search(normalise(doc.text[sentence_start:sentence_start + 60])))
+    return bool(_NEW_DATE.search(normalise(text[sentence_start:sentence_start + 60])))
 
 
 def _is_named(target: Optional[Span]) -> bool:
@@ -134,28 +159,42 @@ class _Event:
             bucket.extend(s for s in spans if s not in bucket)
 
 
-def _arguments(doc: Doc) -> Dict[Tuple[int, int], Dict[str, List[Span]]]:
+class _View:
+    """What the event builder reads of a doc, computed once: `doc.text`, `doc.ents`, the sentences and the relations
+    are rebuilt by spaCy on every access, and the builder reads them per mention."""
+
+    def __init__(self, doc: Doc):
+        self.text = doc.text
+        self.ents = list(doc.ents)
+        self.bounds = sentence_bounds(doc)
+        self.relations = relation_spans(doc)
+        self.linked = {(child.start, child.end) for _, child, _ in self.relations}
+
+
+def _arguments(view: "_View") -> Dict[Tuple[int, int], Dict[str, List[Span]]]:
     out: Dict[Tuple[int, int], Dict[str, List[Span]]] = {}
-    for head, child, label in relation_spans(doc):
+    for head, child, label in view.relations:
         out.setdefault((head.start, head.end), {}).setdefault(label, []).append(child)
     return out
 
 
-def group_mentions(doc: Doc, knowledge: Knowledge, background_filter: bool = True) -> List[_Event]:
+def group_mentions(doc: Doc, knowledge: Knowledge, background_filter: bool = True,
+                   view: Optional[_View] = None) -> List[_Event]:
     """Group the ATTACK mentions of a doc into events (see the module docstring)."""
-    arguments = _arguments(doc)
+    view = view or _View(doc)
+    arguments = _arguments(view)
     events: List[_Event] = []
     by_key: Dict[str, _Event] = {}
     last: Optional[_Event] = None
-    mentions = sorted((e for e in doc.ents if e.label_ == ATTACK), key=lambda s: s.start)
-    bounds = sentence_bounds(doc)
-    title_end = bounds[0][1] if _is_title(doc, bounds) else 0
-    protected = protected_sentences(doc.text, bounds, sentence_index(bounds, mentions[0].start_char)) if mentions else ()
+    mentions = sorted((e for e in view.ents if e.label_ == ATTACK), key=lambda s: s.start)
+    bounds, text = view.bounds, view.text
+    title_end = bounds[0][1] if _is_title(text, bounds) else 0
+    protected = protected_sentences(text, bounds, sentence_index(bounds, mentions[0].start_char)) if mentions else ()
     for mention in mentions:
         args = arguments.get((mention.start, mention.end), {})
         targets = sorted(args.get(TARGETS, []), key=lambda s: s.start)
         entries = [knowledge.link_installation(t.text) for t in targets]
-        if background_filter and is_background(mention, bounds, protected, linked_target=any(entries)):
+        if background_filter and is_background(mention, bounds, protected, linked_target=any(entries), text=text):
             continue
         if targets:
             if is_plural(mention) and not any(entries) and all(_is_plural_target(t) for t in targets):
@@ -172,7 +211,7 @@ def group_mentions(doc: Doc, knowledge: Knowledge, background_filter: bool = Tru
                     event.target, event.target_entry = target, entry
                     by_key[key] = event
                 if (event is None and last is not None and entry is None and not _is_named(target)
-                        and not _is_another(mention, target, bounds[sentence_index(bounds, mention.start_char)][0])):
+                        and not _is_another(mention, target, text, bounds[sentence_index(bounds, mention.start_char)][0])):
                     # "une base de la coalition", "un objectif vital" after the event is known: the same site
                     # described again, not a second attack ("une autre base" is one); a title's wording yields
                     # to the body's
@@ -201,13 +240,14 @@ def group_mentions(doc: Doc, knowledge: Knowledge, background_filter: bool = Tru
             last.indefinite = _is_indefinite(mention)
             events.append(last)
         last.add(mention, args)
-    events = _merge_title(doc, sorted(events, key=lambda e: e.first), bounds)
+    events = _merge_title(text, sorted(events, key=lambda e: e.first), bounds)
+    bases = [e for e in view.ents if e.label_ == "BASE"]
     for event in events:
-        event.target = _fullest_name(doc, event, knowledge)
+        event.target = _fullest_name(bases, event, knowledge)
     return events
 
 
-def _fullest_name(doc: Doc, event: _Event, knowledge: Knowledge) -> Optional[Span]:
+def _fullest_name(bases: List[Span], event: _Event, knowledge: Knowledge) -> Optional[Span]:
     """The most specific mention of the event's installation anywhere in the text: "le poste de Dioura" is reported
     as "Le camp militaire de Dioura" when the text also says that (the longest BASE mention that links to the same
     gazetteer entry, or that has all the target's proper names); a description stays as it is."""
@@ -218,26 +258,26 @@ def _fullest_name(doc: Doc, event: _Event, knowledge: Knowledge) -> Optional[Spa
         return {normalise(t.text) for t in span[1:] if t.text[:1].isupper()}
 
     names = capitalised(target)
-    same = [b for b in doc.ents if b.label_ == "BASE" and (
+    same = [b for b in bases if (
         (event.target_entry is not None and (knowledge.link_installation(b.text) or {}).get("id") == event.target_entry["id"])
         or (event.target_entry is None and names <= capitalised(b)))]
     return max(same, key=lambda b: (len(b.text), -b.start), default=target)
 
 
-def _is_title(doc: Doc, bounds: List[Tuple[int, int]]) -> bool:
-    """Whether the doc opens with a title line: a first line without final punctuation, then more text."""
+def _is_title(text: str, bounds: List[Tuple[int, int]]) -> bool:
+    """Whether the text opens with a title line: a first line without final punctuation, then more text."""
     if len(bounds) < 2:
         return False
-    line = doc.text[bounds[0][0]:bounds[0][1]]
+    line = text[bounds[0][0]:bounds[0][1]]
     return "\n" in line and bool(line.strip()) and line.strip()[-1] not in ".!?"
 
 
-def _merge_title(doc: Doc, events: List[_Event], bounds: List[Tuple[int, int]]) -> List[_Event]:
+def _merge_title(text: str, events: List[_Event], bounds: List[Tuple[int, int]]) -> List[_Event]:
     """A title line announces the article's first attack in other words ("un aérodrome en Russie", then "un
     aérodrome militaire"; "la Zone verte", then "la Zone verte de Bagdad"): an event whose mentions are all in the
     title and whose target is outside the gazetteer (or missing: "deux soldats tués dans une attaque de drone en
     Jordanie") is the first event of the body, unless the body names that target itself."""
-    if not _is_title(doc, bounds):
+    if not _is_title(text, bounds):
         return events
     title = bounds[0]
     in_title = [e for e in events if all(m.start_char < title[1] for m in e.mentions)]
@@ -265,8 +305,8 @@ def _is_victim(span: Span, knowledge: Knowledge) -> bool:
     return knowledge.weapon_type(span.text) is None and (not _NOT_VICTIMS.search(text) or "humain" in text)
 
 
-def _casualties(event: _Event, bounds: List[Tuple[int, int]], conventions: bool,
-                knowledge: Knowledge) -> Dict[str, Optional[Dict[str, Any]]]:
+def _casualties(event: _Event, bounds: List[Tuple[int, int]], conventions: bool, knowledge: Knowledge,
+                text: str) -> Dict[str, Optional[Dict[str, Any]]]:
     killed, injured = event.args.get(KILLED, []), event.args.get(INJURED, [])
     if not conventions:  # version 0.1.0: the relation decides the kind, the last mention with a figure wins
         return {KILLED_KIND: last_counted(killed), INJURED_KIND: last_counted(injured)}
@@ -274,27 +314,31 @@ def _casualties(event: _Event, bounds: List[Tuple[int, int]], conventions: bool,
     injured = [s for s in injured if _is_victim(s, knowledge)]
     mentions = [(s, BOTH if s in injured else KILLED_KIND) for s in killed]
     mentions += [(s, INJURED_KIND) for s in injured if s not in killed]
-    return casualty_figures(mentions, lambda char: sentence_index(bounds, char), bounds)
+    return casualty_figures(mentions, lambda char: sentence_index(bounds, char), bounds, text)
 
 
-def _attach_orphan_casualties(doc: Doc, events: List[_Event], bounds: List[Tuple[int, int]]) -> None:
+def _other_attack_sentences(view: _View, events: List[_Event]) -> set:
+    """Sentences with an ATTACK mention that made no event (background, D26)."""
+    in_events = {(m.start, m.end) for event in events for m in event.mentions}
+    return {sentence_index(view.bounds, e.start_char) for e in view.ents
+            if e.label_ == ATTACK and (e.start, e.end) not in in_events}
+
+
+def _attach_orphan_casualties(view: _View, events: List[_Event]) -> None:
     """A CASUALTY that no relation reaches ("Deux soldats ont été blessés." after the attack's sentence) joins the
     event of its sentence, or the most recent one before it, when its cue words say killed or injured. It only
     fills a relation the event has none of (relations are the better evidence), and never comes from a sentence
     about another attack (one whose ATTACK mentions made no event: background, D26)."""
-    linked = {(child.start, child.end) for _, child, _ in relation_spans(doc)}
-    in_events = {(m.start, m.end) for event in events for m in event.mentions}
-    other_attack = {sentence_index(bounds, e.start_char) for e in doc.ents
-                    if e.label_ == ATTACK and (e.start, e.end) not in in_events}
+    bounds, other_attack = view.bounds, _other_attack_sentences(view, events)
     had = [{rel for rel in (KILLED, INJURED) if event.args.get(rel)} for event in events]
-    for span in doc.ents:
-        if span.label_ != "CASUALTY" or (span.start, span.end) in linked:
+    for span in view.ents:
+        if span.label_ != "CASUALTY" or (span.start, span.end) in view.linked:
             continue
         sent = sentence_index(bounds, span.start_char)
         n = _event_of_sentence(events, bounds, sent)
         if n is None or sent in other_attack:
             continue
-        kind = span_kind(span, bounds[sent], "") or (BOTH if cue_kind(normalise(span.text)) == BOTH else "")
+        kind = span_kind(span, bounds[sent], "", view.text) or (BOTH if cue_kind(normalise(span.text)) == BOTH else "")
         relations = {KILLED_KIND: [KILLED], INJURED_KIND: [INJURED], BOTH: [KILLED, INJURED]}.get(kind, [])
         for relation in relations:
             if relation in had[n]:
@@ -304,16 +348,13 @@ def _attach_orphan_casualties(doc: Doc, events: List[_Event], bounds: List[Tuple
                 bucket.append(span)
 
 
-def _attach_orphan_weapons(doc: Doc, events: List[_Event], bounds: List[Tuple[int, int]], knowledge: Knowledge) -> None:
+def _attach_orphan_weapons(view: _View, events: List[_Event], knowledge: Knowledge) -> None:
     """A counted WEAPON that no relation reaches ("Au moins huit roquettes se sont abattues sur la base." when the
     relation was missed) is used by the event of its sentence (or the most recent one before it), when its type is
     one the event already uses or the event has no weapon; never from a sentence about another attack."""
-    linked = {(child.start, child.end) for _, child, _ in relation_spans(doc)}
-    in_events = {(m.start, m.end) for event in events for m in event.mentions}
-    other_attack = {sentence_index(bounds, e.start_char) for e in doc.ents
-                    if e.label_ == ATTACK and (e.start, e.end) not in in_events}
-    for span in doc.ents:
-        if span.label_ != "WEAPON" or (span.start, span.end) in linked or parse_quantity(span.text).count is None:
+    bounds, other_attack = view.bounds, _other_attack_sentences(view, events)
+    for span in view.ents:
+        if span.label_ != "WEAPON" or (span.start, span.end) in view.linked or parse_quantity(span.text).count is None:
             continue
         sent = sentence_index(bounds, span.start_char)
         n = _event_of_sentence(events, bounds, sent)
@@ -325,25 +366,21 @@ def _attach_orphan_weapons(doc: Doc, events: List[_Event], bounds: List[Tuple[in
             used.append(span)
 
 
-def _attach_orphan_actors(doc: Doc, events: List[_Event], bounds: List[Tuple[int, int]], knowledge: Knowledge) -> None:
+def _attach_orphan_actors(view: _View, events: List[_Event], knowledge: Knowledge) -> None:
     """An ACTOR that no relation reaches, in a sentence with a claim cue ("X a revendiqué l'attaque"), is the
     claimant of the event of its sentence (or the most recent one before it) when that event has none yet; never
     from a sentence about another attack. (The same rule for blame cues lowered the blamed slot on the
     development set, so blame is left to the relations.)"""
-    linked = {(child.start, child.end) for _, child, _ in relation_spans(doc)}
-    in_events = {(m.start, m.end) for event in events for m in event.mentions}
-    other_attack = {sentence_index(bounds, e.start_char) for e in doc.ents
-                    if e.label_ == ATTACK and (e.start, e.end) not in in_events}
+    bounds, other_attack = view.bounds, _other_attack_sentences(view, events)
     had = [{CLAIMED_BY} if event.args.get(CLAIMED_BY) else set() for event in events]
-    for span in doc.ents:
-        if span.label_ != "ACTOR" or (span.start, span.end) in linked:
+    for span in view.ents:
+        if span.label_ != "ACTOR" or (span.start, span.end) in view.linked:
             continue
         sent = sentence_index(bounds, span.start_char)
         n = _event_of_sentence(events, bounds, sent)
         if n is None or sent in other_attack:
             continue
-        text = doc.text[bounds[sent][0]:bounds[sent][1]]
-        if not knowledge.is_claim(text) or CLAIMED_BY in had[n]:
+        if not knowledge.is_claim(view.text[bounds[sent][0]:bounds[sent][1]]) or CLAIMED_BY in had[n]:
             continue
         bucket = events[n].args.setdefault(CLAIMED_BY, [])
         if span not in bucket:
@@ -407,24 +444,25 @@ def build_events(doc: Doc, knowledge: Knowledge, casualty_conventions: bool = Tr
     """JSON-serialisable event records of a doc with entities and `doc._.relations`.
 
     The two switches exist for the ablations that decided them (README); both are on in every pipeline."""
-    events = group_mentions(doc, knowledge, background_filter)
-    bounds = sentence_bounds(doc)
+    view = _View(doc)
+    events = group_mentions(doc, knowledge, background_filter, view)
+    bounds, text = view.bounds, view.text
     # "Les deux attaques n'ont pas été revendiquées": the event of that sentence, else the most recent one before it
     unclaimed = {_event_of_sentence(events, bounds, i) for i, (s, e) in enumerate(bounds)
-                 if knowledge.has_cue("unclaimed", doc.text[s:e])}
+                 if knowledge.has_cue("unclaimed", text[s:e])}
     if casualty_conventions:
-        _attach_orphan_casualties(doc, events, bounds)
+        _attach_orphan_casualties(view, events)
     if orphan_arguments:
-        _attach_orphan_actors(doc, events, bounds, knowledge)
-        _attach_orphan_weapons(doc, events, bounds, knowledge)
-    figures = [_casualties(event, bounds, casualty_conventions, knowledge) for event in events]
-    for char, kind in no_victim_statements(doc.text) if casualty_conventions else []:
+        _attach_orphan_actors(view, events, knowledge)
+        _attach_orphan_weapons(view, events, knowledge)
+    figures = [_casualties(event, bounds, casualty_conventions, knowledge, text) for event in events]
+    for char, kind in no_victim_statements(text) if casualty_conventions else []:
         n = _event_of_sentence(events, bounds, sentence_index(bounds, char))
         if n is None:
             continue
         for slot in ((KILLED_KIND, INJURED_KIND) if kind == BOTH else (kind,)):
             if figures[n][slot] is None:
-                figures[n][slot] = {"text": doc.text[char:char + 40].split(".")[0], "count": 0, "qualifier": "exact"}
+                figures[n][slot] = {"text": text[char:char + 40].split(".")[0], "count": 0, "qualifier": "exact"}
     records = []
     for n, event in enumerate(events):
         claimed = _actors(event.args.get(CLAIMED_BY, []), knowledge)

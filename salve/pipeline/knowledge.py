@@ -11,6 +11,7 @@ A `Knowledge` round-trips through a plain dict, so pipeline components can store
 import json
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
@@ -18,8 +19,11 @@ FILES = {"installations": "installations.json", "weapons": "weapons.json", "acto
 CUE_KINDS = ("claim", "blame", "killed", "injured", "both", "unclaimed")
 
 
+@lru_cache(maxsize=200_000)
 def normalise(text: str) -> str:
-    """Lower case, no accents, straight apostrophes, hyphens and quotes as spaces, single spaces."""
+    """Lower case, no accents, straight apostrophes, hyphens and quotes as spaces, single spaces.
+
+    Cached: the event builder and the rules normalise the same mention and sentence texts many times."""
     text = unicodedata.normalize("NFD", text)
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
     text = text.lower().replace("\u2019", "'").replace("\u02bc", "'").replace("`", "'")
@@ -27,19 +31,31 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _in_place(ch: str) -> str:
+    base = "".join(c for c in unicodedata.normalize("NFD", ch) if unicodedata.category(c) != "Mn").lower()
+    if len(base) != 1:
+        base = ch
+    if base in "\u2019\u02bc`":
+        base = "'"
+    elif base in "-\u2010\u2011\u2013«»\"“”()":
+        base = " "
+    return base
+
+
+class _InPlaceTable(dict):
+    """`str.translate` table that computes each character's in-place form once, when first seen."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = _in_place(chr(code))
+        return self[code]
+
+
+_IN_PLACE = _InPlaceTable()
+
+
 def normalise_in_place(text: str) -> str:
     """Like `normalise` but keeps every character in place (no collapsing), so offsets stay valid."""
-    out = []
-    for ch in text:
-        base = "".join(c for c in unicodedata.normalize("NFD", ch) if unicodedata.category(c) != "Mn").lower()
-        if len(base) != 1:
-            base = ch
-        if base in "\u2019\u02bc`":
-            base = "'"
-        elif base in "-\u2010\u2011\u2013«»\"“”()":
-            base = " "
-        out.append(base)
-    return "".join(out)
+    return text.translate(_IN_PLACE)
 
 
 class _PhraseIndex:

@@ -25,13 +25,12 @@ N_EXTRA = len(DISTANCE_BUCKETS) + 1 + 2 + len(ARGUMENT_LABELS)
 
 def _sentence_ids(doc: Doc) -> numpy.ndarray:
     """Sentence index per token, from punctuation and line breaks only, so training and inference agree."""
-    ids = numpy.zeros(len(doc), dtype="i")
     bounds = sentence_bounds(doc, use_annotation=False)
-    for n, (start, end) in enumerate(bounds):
-        span = doc.char_span(start, end, alignment_mode="expand")
-        if span is not None:
-            ids[span.start:span.end] = n
-    return ids
+    if not len(doc) or not bounds:
+        return numpy.zeros(len(doc), dtype="i")
+    starts = numpy.asarray([start for start, _ in bounds], dtype="int64")
+    ids = numpy.searchsorted(starts, doc.to_array("IDX").astype("int64"), side="right") - 1
+    return numpy.maximum(ids, 0).astype("i")
 
 
 def candidate_pairs(doc: Doc, max_distance: int) -> List[Tuple[Span, Span]]:
