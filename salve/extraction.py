@@ -90,7 +90,7 @@ def process_batch(nlp, items: List[Item], batch_size: int) -> Iterator[Tuple[Ite
             prepared.append((item, None, [], f"{doc_id}: {err}"))
     try:
         flat = [chunk for _, result, chunks, _ in prepared if result is not None for _, chunk in chunks]
-        docs = iter(nlp.pipe(flat, batch_size=batch_size))
+        docs = _pipe_bounded(nlp, flat, batch_size)
         for item, result, chunks, error in prepared:
             if result is not None:
                 for offset, _ in chunks:
@@ -104,6 +104,24 @@ def process_batch(nlp, items: List[Item], batch_size: int) -> Iterator[Tuple[Ite
     for item, result, _, error in prepared:
         yield item, (result if error is None else
                      {"id": item[0], "entities": [], "relations": [], "events": [], "error": error})
+
+
+MAX_BATCH_CHARS = 50_000
+
+
+def _pipe_bounded(nlp, texts: List[str], batch_size: int) -> Iterator[Any]:
+    """`nlp.pipe` in batches of at most `batch_size` texts and about MAX_BATCH_CHARS characters, so that the
+    chunks of one long page do not all sit in one batch (peak memory grows with the characters of a batch)."""
+    group: List[str] = []
+    size = 0
+    for text in texts:
+        if group and (len(group) >= batch_size or size + len(text) > MAX_BATCH_CHARS):
+            yield from nlp.pipe(group, batch_size=len(group))
+            group, size = [], 0
+        group.append(text)
+        size += len(text)
+    if group:
+        yield from nlp.pipe(group, batch_size=len(group))
 
 
 def _shift_events(events: List[Dict[str, Any]], offset: int) -> List[Dict[str, Any]]:

