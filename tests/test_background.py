@@ -109,3 +109,17 @@ def test_an_actor_no_relation_reaches_in_a_claim_sentence_is_the_claimant(knowle
     assert [a["text"] for a in event["claimed_by"]] == ["Kataeb Hezbollah"]
     doc = annotated_doc(NLP, text, ents, NEWS_RELS)
     assert build_events(doc, knowledge, orphan_arguments=False)[0]["claimed_by"] == []
+
+
+def test_a_campaign_total_is_not_this_attack_s_toll(knowledge):
+    text = NEWS + " Deux soldats ont été tués. Le conflit a fait plus de 4 000 morts depuis 2017."
+    ents = NEWS_ENTS + [("Deux soldats", "CASUALTY"), ("plus de 4 000 morts", "CASUALTY")]
+    (event,) = _events(knowledge, text, ents, NEWS_RELS + [(1, 3, "KILLED"), (1, 4, "KILLED")])
+    assert _counts(event) == (2, None)
+
+
+def test_cue_words_decide_a_span_given_both_relations(knowledge):
+    text = NEWS + " Au total, 26 militaires ont été tués."
+    ents = NEWS_ENTS + [("26 militaires", "CASUALTY")]
+    (event,) = _events(knowledge, text.replace("Au total, ", ""), ents, NEWS_RELS + [(1, 3, "KILLED"), (1, 3, "INJURED")])
+    assert _counts(event) == (26, None)

@@ -107,7 +107,8 @@ def casualty_figures(mentions: Sequence[Tuple[Span, str]], sentence_of, bounds,
     for span, relation_kind in sorted(mentions, key=lambda m: m[0].start):
         index = sentence_of(span.start_char)
         sent = bounds[index]
-        kind = span_kind(span, sent, relation_kind, text) if relation_kind != BOTH else BOTH
+        # both relations ("sans faire de victimes"), unless the cue words say one kind ("26 militaires ont été tués")
+        kind = span_kind(span, sent, relation_kind, text)
         count = span_count(span, sent, text)
         for k in ((KILLED, INJURED) if kind == BOTH else (kind,)):
             bucket = by_kind[k].setdefault(index, [])

@@ -298,11 +298,20 @@ def _merge_title(text: str, events: List[_Event], bounds: List[Tuple[int, int]])
 _NOT_VICTIMS = re.compile(r"\b(degats|dommages|materiel\w*|vehicules?|batiments?|infrastructures?)\b")
 
 
-def _is_victim(span: Span, knowledge: Knowledge) -> bool:
-    """A CASUALTY span that names people: not a weapon ("au moins cinq projectiles") nor material damage ("sans
-    provoquer de dégâts importants"), which a statistical recogniser sometimes labels CASUALTY."""
-    text = normalise(span.text)
-    return knowledge.weapon_type(span.text) is None and (not _NOT_VICTIMS.search(text) or "humain" in text)
+_CAMPAIGN_TOTAL = re.compile(r"\b(depuis (le debut|le \d|l'(automne|ete|hiver|annee)|le mois|des (mois|annees|semaines)|"
+                             r"(19|20)\d\d|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|"
+                             r"decembre|plusieurs|que|lors)|au total|en tout|cumul\w*|au cours des (derniers )?(mois|annees))\b")
+
+
+def _is_victim(span: Span, knowledge: Knowledge, text: str = "") -> bool:
+    """A CASUALTY span that names the victims of this attack: not a weapon ("au moins cinq projectiles") nor material
+    damage ("sans provoquer de dégâts importants"), which a statistical recogniser sometimes labels CASUALTY, nor
+    a campaign's total ("plus de 4 000 morts depuis 2017", guidelines D19), read in the 60 characters around it."""
+    words = normalise(span.text)
+    if knowledge.weapon_type(span.text) is not None or (_NOT_VICTIMS.search(words) and "humain" not in words):
+        return False
+    around = normalise(text[max(0, span.start_char - 60):span.end_char + 60]) if text else ""
+    return not _CAMPAIGN_TOTAL.search(around)
 
 
 def _casualties(event: _Event, bounds: List[Tuple[int, int]], conventions: bool, knowledge: Knowledge,
@@ -310,8 +319,8 @@ def _casualties(event: _Event, bounds: List[Tuple[int, int]], conventions: bool,
     killed, injured = event.args.get(KILLED, []), event.args.get(INJURED, [])
     if not conventions:  # version 0.1.0: the relation decides the kind, the last mention with a figure wins
         return {KILLED_KIND: last_counted(killed), INJURED_KIND: last_counted(injured)}
-    killed = [s for s in killed if _is_victim(s, knowledge)]
-    injured = [s for s in injured if _is_victim(s, knowledge)]
+    killed = [s for s in killed if _is_victim(s, knowledge, text)]
+    injured = [s for s in injured if _is_victim(s, knowledge, text)]
     mentions = [(s, BOTH if s in injured else KILLED_KIND) for s in killed]
     mentions += [(s, INJURED_KIND) for s in injured if s not in killed]
     return casualty_figures(mentions, lambda char: sentence_index(bounds, char), bounds, text)
