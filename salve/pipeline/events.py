@@ -303,14 +303,16 @@ _CAMPAIGN_TOTAL = re.compile(r"\b(depuis (le debut|le \d|l'(automne|ete|hiver|an
                              r"decembre|plusieurs|que|lors)|au total|en tout|cumul\w*|au cours des (derniers )?(mois|annees))\b")
 
 
-def _is_victim(span: Span, knowledge: Knowledge, text: str = "") -> bool:
+def _is_victim(span: Span, knowledge: Knowledge, text: str = "", sentence: Tuple[int, int] = (0, 0)) -> bool:
     """A CASUALTY span that names the victims of this attack: not a weapon ("au moins cinq projectiles") nor material
     damage ("sans provoquer de dégâts importants"), which a statistical recogniser sometimes labels CASUALTY, nor
-    a campaign's total ("plus de 4 000 morts depuis 2017", guidelines D19), read in the 60 characters around it."""
+    a campaign's total ("plus de 4 000 morts depuis 2017", guidelines D19), read in the 60 characters around it
+    within its `sentence` (start, end)."""
     words = normalise(span.text)
     if knowledge.weapon_type(span.text) is not None or (_NOT_VICTIMS.search(words) and "humain" not in words):
         return False
-    around = normalise(text[max(0, span.start_char - 60):span.end_char + 60]) if text else ""
+    start, end = sentence if sentence[1] > sentence[0] else (0, len(text))
+    around = normalise(text[max(start, span.start_char - 60):min(end, span.end_char + 60)]) if text else ""
     return not _CAMPAIGN_TOTAL.search(around)
 
 
@@ -319,8 +321,8 @@ def _casualties(event: _Event, bounds: List[Tuple[int, int]], conventions: bool,
     killed, injured = event.args.get(KILLED, []), event.args.get(INJURED, [])
     if not conventions:  # version 0.1.0: the relation decides the kind, the last mention with a figure wins
         return {KILLED_KIND: last_counted(killed), INJURED_KIND: last_counted(injured)}
-    killed = [s for s in killed if _is_victim(s, knowledge, text)]
-    injured = [s for s in injured if _is_victim(s, knowledge, text)]
+    killed = [s for s in killed if _is_victim(s, knowledge, text, bounds[sentence_index(bounds, s.start_char)])]
+    injured = [s for s in injured if _is_victim(s, knowledge, text, bounds[sentence_index(bounds, s.start_char)])]
     mentions = [(s, BOTH if s in injured else KILLED_KIND) for s in killed]
     mentions += [(s, INJURED_KIND) for s in injured if s not in killed]
     return casualty_figures(mentions, lambda char: sentence_index(bounds, char), bounds, text)
