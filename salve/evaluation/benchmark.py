@@ -152,7 +152,8 @@ def run_benchmark(model: str, baseline: str, min_words: int = 50_000, batch_size
         msg.info(f"{name}: peak memory")
         results[name]["peak_rss_mb"] = peak_memory_mb(name, min_words, batch_size)
     results["speed_ratio"] = round(results[model]["words_per_second"] / results[baseline]["words_per_second"], 2)
-    wheels = sorted((ROOT / "packages").glob("*/dist/*.whl"), key=lambda p: p.stat().st_mtime) if wheel is None else [wheel]
+    # the model wheel (fr_*), not the runtime wheel built beside it
+    wheels = sorted((ROOT / "packages").glob("*/dist/fr_*.whl"), key=lambda p: p.stat().st_mtime) if wheel is None else [wheel]
     if wheels:
         results["wheel"] = {"path": str(wheels[-1]), "mb": round(wheels[-1].stat().st_size / 1e6, 1)}
     rows = [[n, results[n]["words_per_second"], results[n]["seconds"], results[n]["peak_rss_mb"]] for n in (model, baseline)]
