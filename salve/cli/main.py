@@ -174,11 +174,12 @@ def benchmark(model: str = typer.Option("training/model-best"), baseline: str = 
               rules: Optional[str] = typer.Option(None, help="Rule pipeline, also measured against document length"),
               length: List[int] = typer.Option([], help="Document lengths in characters for the curve (repeat), "
                                                         "e.g. --length 1000 --length 1000000"),
-              curve_chars: int = typer.Option(1_000_000, help="Characters processed per point of the curve")) -> None:
+              curve_chars: int = typer.Option(1_000_000, help="Characters processed per point of the curve"),
+              soak: int = typer.Option(0, help="Documents of a soak run through `extract`'s path (RSS recorded 10 times)")) -> None:
     """Words/s and peak memory of a pipeline vs a baseline on the same texts; wheel size; curve against length."""
     from salve.evaluation.benchmark import run_benchmark
 
-    run_benchmark(model, baseline, min_words, batch_size, wheel, out, rules, length, curve_chars)
+    run_benchmark(model, baseline, min_words, batch_size, wheel, out, rules, length, curve_chars, soak)
 
 
 @app.command("agreement")

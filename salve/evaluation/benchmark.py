@@ -10,7 +10,8 @@ for each model in a child process, because the peak of a process only grows and 
 Against document length (`--lengths`, issue 17): for each length (1 KB ... 1 MB) a child process runs the
 extraction path (`salve.extraction.process_batch`: cleaning, chunking, bounded batches) over about
 `--curve-chars` characters of documents of that length, and reports words/s and peak RSS; the model and the
-rules are measured, and `benchmark_length.png` is drawn next to the JSON.
+rules are measured, and `benchmark_length.png` is drawn next to the JSON. With `--soak N`, a child process runs
+the extraction path over N documents and records its RSS ten times on the way (memory should stay flat).
 """
 import importlib.util
 import json
@@ -97,6 +98,26 @@ def length_point(model: str, length: int, total_chars: int, batch_size: int = 32
             "words_per_second": round(data["words"] / data["seconds"]), "peak_rss_mb": round(data["peak_kb"] / 1024, 1)}
 
 
+def soak(model: str, documents: int, every: int = 1000, batch_size: int = 32) -> Dict[str, Any]:
+    """RSS (VmRSS) every `every` documents while `salve.extraction.process_batch` runs over `documents` benchmark
+    texts in one child process: memory should stay flat over an archive (issues 15 and 17)."""
+    code = (f"import json, time, spacy; from salve.evaluation import benchmark; from salve.extraction import process_batch; "
+            f"nlp = spacy.load({model!r}); pool = benchmark.benchmark_texts(20_000); rss = []; t0 = time.perf_counter(); "
+            f"items = [(str(i), pool[i % len(pool)], None, None) for i in range({documents})]; words = 0\n"
+            f"for start in range(0, {documents}, {every}):\n"
+            f"    for item, result in process_batch(nlp, items[start:start + {every}], {batch_size}): words += len(item[1].split())\n"
+            f"    rss.append(int([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmRSS')][0]) // 1024)\n"
+            f"print(json.dumps({{'rss_mb': rss, 'words': words, 'seconds': time.perf_counter() - t0}}))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    if result.returncode != 0:
+        msg.warn(f"soak run of {model} failed: {result.stderr[-500:]}")
+        return {"error": result.stderr[-500:]}
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    out = {"documents": documents, "every": every, "rss_mb": data["rss_mb"], "words_per_second": round(data["words"] / data["seconds"])}
+    msg.text(f"soak: {documents:,} documents, RSS every {every:,}: {data['rss_mb']} MB, {out['words_per_second']:,} words/s")
+    return out
+
+
 def length_curve(models: Dict[str, str], lengths: List[int], total_chars: int, out: Optional[Path]) -> Dict[str, Any]:
     """`length_point` for every (name, model) and length; the plot is written beside `out`."""
     curve: Dict[str, Any] = {}
@@ -137,7 +158,7 @@ def _plot_curve(curve: Dict[str, Any], path: Path) -> None:
 
 def run_benchmark(model: str, baseline: str, min_words: int = 50_000, batch_size: int = 64,
                   wheel: Optional[Path] = None, out: Optional[Path] = None, rules: Optional[str] = None,
-                  lengths: Sequence[int] = (), curve_chars: int = 1_000_000) -> Dict[str, Any]:
+                  lengths: Sequence[int] = (), curve_chars: int = 1_000_000, soak_documents: int = 0) -> Dict[str, Any]:
     """Words/s and peak RSS of `model` and `baseline` on the same texts; wheel size; with `lengths`, the curve
     against document length for the model and `rules`; printed and written to `out`."""
     texts = benchmark_texts(min_words)
@@ -161,6 +182,8 @@ def run_benchmark(model: str, baseline: str, min_words: int = 50_000, batch_size
     if lengths:
         results["length_curve"] = length_curve({"model": model, **({"rules": rules} if rules else {})}, list(lengths),
                                                curve_chars, out)
+    if soak_documents:
+        results["soak"] = soak(model, soak_documents, every=max(1, soak_documents // 10))
     msg.text(f"speed ratio {results['speed_ratio']}x of {baseline} (target >= 2); "
              + (f"wheel {results['wheel']['mb']} MB" if "wheel" in results else "no wheel built yet"))
     if out:
