@@ -80,6 +80,15 @@ def length_texts(length: int, total_chars: int) -> List[str]:
     return [pool[(i * 997) % max(1, len(pool) - length):][:length] for i in range(count)]
 
 
+def _child_json(code: str, what: str) -> Optional[Dict[str, Any]]:
+    """Run `code` in a fresh interpreter (its own peak memory) and parse the JSON on its last output line."""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    if result.returncode != 0:
+        msg.warn(f"{what} failed: {result.stderr[-500:]}")
+        return None
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def length_point(model: str, length: int, total_chars: int, batch_size: int = 32) -> Dict[str, Any]:
     """Words/s and peak RSS of the extraction path on documents of one length, in a child process."""
     code = (f"import json, sys, time, spacy; from salve.evaluation import benchmark; from salve.extraction import process_batch; "
@@ -89,11 +98,9 @@ def length_point(model: str, length: int, total_chars: int, batch_size: int = 32
             f"n = sum(1 for _ in process_batch(nlp, items, {batch_size})); dt = time.perf_counter() - t0; "
             f"peak = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0]; "
             f"print(json.dumps({{'docs': n, 'words': sum(len(t.split()) for t in texts), 'seconds': dt, 'peak_kb': int(peak)}}))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    if result.returncode != 0:
-        msg.warn(f"length {length} with {model} failed: {result.stderr[-500:]}")
-        return {"length": length, "error": result.stderr[-500:]}
-    data = json.loads(result.stdout.strip().splitlines()[-1])
+    data = _child_json(code, f"length {length} with {model}")
+    if data is None:
+        return {"length": length, "error": "child process failed"}
     return {"length": length, "docs": data["docs"], "words": data["words"], "seconds": round(data["seconds"], 2),
             "words_per_second": round(data["words"] / data["seconds"]), "peak_rss_mb": round(data["peak_kb"] / 1024, 1)}
 
@@ -108,11 +115,9 @@ def soak(model: str, documents: int, every: int = 1000, batch_size: int = 32) ->
             f"    for item, result in process_batch(nlp, items[start:start + {every}], {batch_size}): words += len(item[1].split())\n"
             f"    rss.append(int([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmRSS')][0]) // 1024)\n"
             f"print(json.dumps({{'rss_mb': rss, 'words': words, 'seconds': time.perf_counter() - t0}}))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    if result.returncode != 0:
-        msg.warn(f"soak run of {model} failed: {result.stderr[-500:]}")
-        return {"error": result.stderr[-500:]}
-    data = json.loads(result.stdout.strip().splitlines()[-1])
+    data = _child_json(code, f"soak run of {model}")
+    if data is None:
+        return {"error": "child process failed"}
     out = {"documents": documents, "every": every, "rss_mb": data["rss_mb"], "words_per_second": round(data["words"] / data["seconds"])}
     msg.text(f"soak: {documents:,} documents, RSS every {every:,}: {data['rss_mb']} MB, {out['words_per_second']:,} words/s")
     return out

@@ -21,7 +21,7 @@ Events are ordered by their first mention, so the headline (first-reported) atta
 """
 import re
 from bisect import bisect_right
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import numpy
 from spacy.tokens import Doc, Span
@@ -335,21 +335,28 @@ def _other_attack_sentences(view: _View, events: List[_Event]) -> set:
             if e.label_ == ATTACK and (e.start, e.end) not in in_events}
 
 
+def _orphans(view: _View, events: List[_Event], label: str) -> Iterator[Tuple[Span, int, int]]:
+    """(span, sentence, event index) of each `label` entity that no relation reaches, with the event of its sentence
+    (or the most recent one before it), unless its sentence is about another attack (one whose ATTACK mentions
+    made no event: background, D26)."""
+    other_attack = _other_attack_sentences(view, events)
+    for span in view.ents:
+        if span.label_ != label or (span.start, span.end) in view.linked:
+            continue
+        sent = sentence_index(view.bounds, span.start_char)
+        n = _event_of_sentence(events, view.bounds, sent)
+        if n is not None and sent not in other_attack:
+            yield span, sent, n
+
+
 def _attach_orphan_casualties(view: _View, events: List[_Event]) -> None:
     """A CASUALTY that no relation reaches ("Deux soldats ont été blessés." after the attack's sentence) joins the
     event of its sentence, or the most recent one before it, when its cue words say killed or injured. It only
     fills a relation the event has none of (relations are the better evidence), and never comes from a sentence
-    about another attack (one whose ATTACK mentions made no event: background, D26)."""
-    bounds, other_attack = view.bounds, _other_attack_sentences(view, events)
+    about another attack."""
     had = [{rel for rel in (KILLED, INJURED) if event.args.get(rel)} for event in events]
-    for span in view.ents:
-        if span.label_ != "CASUALTY" or (span.start, span.end) in view.linked:
-            continue
-        sent = sentence_index(bounds, span.start_char)
-        n = _event_of_sentence(events, bounds, sent)
-        if n is None or sent in other_attack:
-            continue
-        kind = span_kind(span, bounds[sent], "", view.text) or (BOTH if cue_kind(normalise(span.text)) == BOTH else "")
+    for span, sent, n in _orphans(view, events, "CASUALTY"):
+        kind = span_kind(span, view.bounds[sent], "", view.text) or (BOTH if cue_kind(normalise(span.text)) == BOTH else "")
         relations = {KILLED_KIND: [KILLED], INJURED_KIND: [INJURED], BOTH: [KILLED, INJURED]}.get(kind, [])
         for relation in relations:
             if relation in had[n]:
@@ -363,13 +370,8 @@ def _attach_orphan_weapons(view: _View, events: List[_Event], knowledge: Knowled
     """A counted WEAPON that no relation reaches ("Au moins huit roquettes se sont abattues sur la base." when the
     relation was missed) is used by the event of its sentence (or the most recent one before it), when its type is
     one the event already uses or the event has no weapon; never from a sentence about another attack."""
-    bounds, other_attack = view.bounds, _other_attack_sentences(view, events)
-    for span in view.ents:
-        if span.label_ != "WEAPON" or (span.start, span.end) in view.linked or parse_quantity(span.text).count is None:
-            continue
-        sent = sentence_index(bounds, span.start_char)
-        n = _event_of_sentence(events, bounds, sent)
-        if n is None or sent in other_attack:
+    for span, _, n in _orphans(view, events, "WEAPON"):
+        if parse_quantity(span.text).count is None:
             continue
         used = events[n].args.setdefault(USES, [])
         types = {knowledge.weapon_type(w.text) or "other" for w in used}
@@ -382,16 +384,10 @@ def _attach_orphan_actors(view: _View, events: List[_Event], knowledge: Knowledg
     claimant of the event of its sentence (or the most recent one before it) when that event has none yet; never
     from a sentence about another attack. (The same rule for blame cues lowered the blamed slot on the
     development set, so blame is left to the relations.)"""
-    bounds, other_attack = view.bounds, _other_attack_sentences(view, events)
-    had = [{CLAIMED_BY} if event.args.get(CLAIMED_BY) else set() for event in events]
-    for span in view.ents:
-        if span.label_ != "ACTOR" or (span.start, span.end) in view.linked:
-            continue
-        sent = sentence_index(bounds, span.start_char)
-        n = _event_of_sentence(events, bounds, sent)
-        if n is None or sent in other_attack:
-            continue
-        if not knowledge.is_claim(view.text[bounds[sent][0]:bounds[sent][1]]) or CLAIMED_BY in had[n]:
+    had = [bool(event.args.get(CLAIMED_BY)) for event in events]
+    for span, sent, n in _orphans(view, events, "ACTOR"):
+        start, end = view.bounds[sent]
+        if had[n] or not knowledge.is_claim(view.text[start:end]):
             continue
         bucket = events[n].args.setdefault(CLAIMED_BY, [])
         if span not in bucket:
