@@ -39,6 +39,8 @@ def benchmark_texts(min_words: int) -> List[str]:
         for text in texts:
             out.append(text)
             words += len(text.split())
+            if words >= min_words:
+                break
     return out
 
 
