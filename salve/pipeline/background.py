@@ -32,13 +32,14 @@ _EARLIER = {"precedente", "precedentes", "precedent", "derniere", "ancienne", "a
 _AGGREGATE = re.compile(r"\b(plusieurs|nombreuses|nombreux|multiples|maintes|serie|vague|succession|"
                         r"(une )?(dizaine|vingtaine|trentaine|quarantaine|cinquantaine|centaine)s?|dizaines|centaines|"
                         r"nombre|ces|de telles|tant)( de| d')?( dizaines de| dizaines d')?$")
-_MONTH = r"(janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)"
+# Month and year patterns of normalised text, shared with the event builder (new dates, campaign totals).
+MONTH_PATTERN = r"(janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)"
 _SEASON = r"(printemps|ete|automne|hiver|debut|fin|mi)"
-_YEAR = r"(19|20)\d\d"
+YEAR_PATTERN = r"(19|20)\d\d"
 # Dates that put an attack before the news by themselves.
 _DATED_PAST = re.compile(
-    rf"\b(en|depuis|des|entre|avant) ({_MONTH} )?{_YEAR}\b|\b{_SEASON} {_YEAR}\b|\b{_MONTH} {_YEAR}\b|"
-    rf"\bentre {_YEAR} et {_YEAR}\b|\b(l'an|l'annee) (dernier|derniere|passee?)\b|\b{_MONTH} dernier\b|"
+    rf"\b(en|depuis|des|entre|avant) ({MONTH_PATTERN} )?{YEAR_PATTERN}\b|\b{_SEASON} {YEAR_PATTERN}\b|\b{MONTH_PATTERN} {YEAR_PATTERN}\b|"
+    rf"\bentre {YEAR_PATTERN} et {YEAR_PATTERN}\b|\b(l'an|l'annee) (dernier|derniere|passee?)\b|\b{MONTH_PATTERN} dernier\b|"
     r"\b(le mois|la semaine) derni\w+\b|\bces derni\w+ (jours|semaines|mois|annees)\b|\bdeja\b|\bauparavant\b|"
     r"\bprecedemment\b|\bil y a (deux|trois|quatre|cinq|six|sept|huit|neuf|dix|plusieurs|quelques) (semaines|mois|ans)\b|"
     r"\b(\w+ )?(semaines|mois|ans|annees) plus (tot|tard)\b|\b(regulierement|frequemment|souvent|habituellement|quotidien\w*|pendant des (annees|mois))\b")
@@ -47,7 +48,7 @@ _BEFORE_CLAUSE = re.compile(r"\b(un|une|deux|trois|quatre|cinq|six|sept|huit|neu
                             r"(jours?|semaines?|mois|ans?|annees?) (apres|avant)\b[^,;:]*$|\bdepuis (l'|le |la |les |celle |celui )?$")
 _PLUPERFECT = re.compile(r"\b(avai(t|ent)|s'etai(t|ent)) |\betai(t|ent) (deja |a son tour |alors )?"
                          r"(attaque|vise|cible|frappe|touche|pris|bombarde|pilonne)")
-_ANY_TIME = re.compile(rf"\b({_MONTH}|{_YEAR}|plus tot|auparavant|deja|avant|apres|lorsque|lors|derni\w+|"
+_ANY_TIME = re.compile(rf"\b({MONTH_PATTERN}|{YEAR_PATTERN}|plus tot|auparavant|deja|avant|apres|lorsque|lors|derni\w+|"
                        r"precedent\w*|semaines?|mois|ans|annees?)\b")
 _FINITE = re.compile(r"\b(a|ont|est|sont|était|étaient|fait|font)\s")
 _SEPARATORS = (",", ";", ":", "(", ")", "\u2013", "\u2014")

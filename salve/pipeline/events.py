@@ -26,7 +26,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 import numpy
 from spacy.tokens import Doc, Span
 
-from .background import is_background, is_plural, protected_sentences
+from .background import MONTH_PATTERN, YEAR_PATTERN, is_background, is_plural, protected_sentences
 from .casualties import BOTH, casualty_figures, cue_kind, last_counted, no_victim_statements, span_kind
 from .casualties import INJURED as INJURED_KIND
 from .casualties import KILLED as KILLED_KIND
@@ -63,13 +63,10 @@ def sentence_bounds(doc: Doc, use_annotation: bool = True) -> List[Tuple[int, in
     bounds, start = [], 0
     for i in sorted(cuts):
         for kind, char in cuts[i]:
-            if kind == "start" and char > start:
+            if char > start:
                 bounds.append((start, char))
                 start = char
-            elif kind == "end" and char > start:
-                bounds.append((start, char))
-                start = char
-            elif kind == "end":
+            elif kind == "end":  # a line break right after a cut: the next sentence starts after it
                 start = char
     if start < length:
         bounds.append((start, length))
@@ -90,9 +87,11 @@ def sentence_index(bounds: List[Tuple[int, int]], char: int) -> int:
 _LOCATIVE = {"en", "a", "au", "aux", "dans", "pres", "vers", "sur"}
 
 
-def _proper_names(target: Span) -> List[str]:
-    """The proper-name words of a target, without places it is located in ("une petite base en Jordanie")."""
-    return [normalise(t.text) for t in target[1:] if t.text[:1].isupper() and normalise(t.nbor(-1).text) not in _LOCATIVE]
+def _proper_names(target: Span, with_places: bool = False) -> List[str]:
+    """The proper-name words of a target, without the places it is located in ("une petite base en Jordanie")
+    unless `with_places`."""
+    return [normalise(t.text) for t in target[1:]
+            if t.text[:1].isupper() and (with_places or normalise(t.nbor(-1).text) not in _LOCATIVE)]
 
 
 _PLURAL_DETERMINERS = {"des", "les", "plusieurs", "ces", "leurs", "nos", "quelques", "certaines", "certains", "de", "d'"}
@@ -108,8 +107,8 @@ _ANOTHER = re.compile(r"\b(autre|autres|deuxieme|second|seconde|troisieme|nouvel
 
 
 _NEW_DATE = re.compile(r"^\W*(\d{1,2}h\d\d\W+)?((dans )?(la nuit|le matin|le soir|la journee) du |le |des le |au matin du )?"
-                       r"(\d{1,2}(er)? (janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|"
-                       r"decembre)|lendemain|surlendemain|veille|(deux|trois|quatre|cinq|six|quelques) jours plus (tard|tot))\b")
+                       rf"(\d{{1,2}}(er)? {MONTH_PATTERN}|lendemain|surlendemain|veille|"
+                       r"(deux|trois|quatre|cinq|six|quelques) jours plus (tard|tot))\b")
 
 
 def _is_another(mention: Span, target: Span, text: str, sentence_start: int) -> bool:
@@ -254,13 +253,10 @@ def _fullest_name(bases: List[Span], event: _Event, knowledge: Knowledge) -> Opt
     target = event.target
     if target is None or (event.target_entry is None and not _is_named(target)):
         return target
-    def capitalised(span: Span) -> set:
-        return {normalise(t.text) for t in span[1:] if t.text[:1].isupper()}
-
-    names = capitalised(target)
+    names = set(_proper_names(target, with_places=True))
     same = [b for b in bases if (
         (event.target_entry is not None and (knowledge.link_installation(b.text) or {}).get("id") == event.target_entry["id"])
-        or (event.target_entry is None and names <= capitalised(b)))]
+        or (event.target_entry is None and names <= set(_proper_names(b, with_places=True))))]
     return max(same, key=lambda b: (len(b.text), -b.start), default=target)
 
 
@@ -299,8 +295,8 @@ _NOT_VICTIMS = re.compile(r"\b(degats|dommages|materiel\w*|vehicules?|batiments?
 
 
 _CAMPAIGN_TOTAL = re.compile(r"\b(depuis (le debut|le \d|l'(automne|ete|hiver|annee)|le mois|des (mois|annees|semaines)|"
-                             r"(19|20)\d\d|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|"
-                             r"decembre|plusieurs|que|lors)|au total|en tout|cumul\w*|au cours des (derniers )?(mois|annees))\b")
+                             rf"{YEAR_PATTERN}|{MONTH_PATTERN}|plusieurs|que|lors)|au total|en tout|cumul\w*|"
+                             r"au cours des (derniers )?(mois|annees))\b")
 
 
 def _is_victim(span: Span, knowledge: Knowledge, text: str = "", sentence: Tuple[int, int] = (0, 0)) -> bool:
