@@ -27,6 +27,10 @@ def reference_outputs(nlp) -> list:
 if __name__ == "__main__":
     from salve.training.rules import build_rule_pipeline
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    outputs = reference_outputs(build_rule_pipeline(ROOT / "corpus" / "knowledge"))
+    places = ROOT / "corpus" / "build" / "places.json"
+    if not places.exists():
+        from salve.corpus.places import write_places
+        write_places(places)
+    outputs = reference_outputs(build_rule_pipeline(ROOT / "corpus" / "knowledge", places))
     OUT.write_text(json.dumps(outputs, ensure_ascii=False, indent=0), encoding="utf8")
     print(f"wrote {OUT} ({len(outputs)} documents)")

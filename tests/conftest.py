@@ -49,10 +49,19 @@ def knowledge():
 
 
 @pytest.fixture(scope="session")
-def rules_nlp():
+def places_path(tmp_path_factory):
+    """The geocoder's place table, built from the pinned packages' data (a few seconds)."""
+    from salve.corpus.places import write_places
+    path = tmp_path_factory.mktemp("places") / "places.json"
+    write_places(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def rules_nlp(places_path):
     """The rule pipeline, built in memory from the repo's knowledge files."""
     from salve.training.rules import build_rule_pipeline
-    return build_rule_pipeline(KNOWLEDGE)
+    return build_rule_pipeline(KNOWLEDGE, places_path)
 
 
 def prediction_like(rules_nlp, gold, with_annotations: bool = True):
@@ -94,7 +103,7 @@ CHECK_TEXTS = [CHECK_SENTENCE, "", "Roquettes.",
 
 
 @pytest.fixture(scope="session")
-def trained_model(tmp_path_factory):
+def trained_model(tmp_path_factory, places_path):
     """A model trained for a few dozen steps on the five seeds with the real CPU config (what CI can afford)."""
     from spacy.tokens import DocBin
 
@@ -108,7 +117,7 @@ def trained_model(tmp_path_factory):
     DocBin(docs=docs[3:4], store_user_data=True).to_disk(out / "dev.spacy")
     trained = run_salve("train", "--train", out / "train.spacy", "--dev", out / "dev.spacy", "--output", out / "training",
                         "--override", "training.max_steps=200", "--override", "training.eval_frequency=50",
-                        "--override", "training.batcher.size.start=2000")
+                        "--override", "training.batcher.size.start=2000", "--override", f"paths.places={places_path}")
     assert trained.returncode == 0, trained.stdout[-3000:] + trained.stderr[-3000:]
     return out / "training" / "model-best"
 

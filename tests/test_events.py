@@ -16,7 +16,7 @@ def test_headline_event_with_all_slots(knowledge):
         ("deux personnes", "CASUALTY"), ("Kataeb Hezbollah", "ACTOR"), ("attaque", "ATTACK")],
         [(1, 0, "USES"), (1, 2, "TARGETS"), (1, 3, "INJURED"), (5, 4, "CLAIMED_BY")])
     (event,) = build_events(doc, knowledge)
-    assert event["target"]["name"] == "base aérienne d'Aïn al-Asad" and event["target"]["country"] == "Iraq"
+    assert event["target"]["name"] == "base aérienne d'Aïn al-Asad" and event["target"]["country"] == "IQ"
     assert event["weapons"] == [{"text": "Au moins 14 roquettes", "type": "rocket", "count": 14,
                                  "qualifier": "at_least", "start": 0, "end": 21}]
     assert event["injured"] == {"text": "deux personnes", "count": 2, "qualifier": "exact"}
@@ -48,7 +48,7 @@ def test_second_installation_is_a_second_event_and_background_is_ignored(knowled
         ("milices soutenues par l'Iran", "ACTOR")],
         [(1, 0, "USES"), (1, 2, "TARGETS"), (4, 3, "USES"), (4, 5, "TARGETS"), (6, 7, "BLAMED_ON")])
     events = build_events(doc, knowledge)
-    assert [e["target"]["country"] for e in events] == ["Iraq", "Syria"]
+    assert [e["target"]["country"] for e in events] == ["IQ", "SY"]
     assert [e["weapons"][0]["type"] for e in events] == ["drone", "artillery"]
     assert all(e["blamed_on"] == [] for e in events)
 

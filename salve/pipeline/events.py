@@ -437,9 +437,9 @@ def _target(event: _Event) -> Optional[Dict[str, Any]]:
     if event.target is None:
         return None
     entry = event.target_entry or {}
-    return {"text": event.target.text, "name": entry.get("name"), "start": event.target.start_char,
-            "end": event.target.end_char, "country": entry.get("country"), "lat": entry.get("lat"),
-            "lon": entry.get("lon")}
+    return {"text": event.target.text, "id": entry.get("id"), "name": entry.get("name"), "kind": entry.get("kind"),
+            "start": event.target.start_char, "end": event.target.end_char, "country": entry.get("country"),
+            "admin1": entry.get("admin1"), "lat": entry.get("lat"), "lon": entry.get("lon")}
 
 
 def build_events(doc: Doc, knowledge: Knowledge, casualty_conventions: bool = True,
@@ -470,6 +470,7 @@ def build_events(doc: Doc, knowledge: Knowledge, casualty_conventions: bool = Tr
     for n, event in enumerate(events):
         claimed = _actors(event.args.get(CLAIMED_BY, []), knowledge)
         records.append({
+            "offset": min(m.start_char for m in event.mentions),
             "target": _target(event),
             "triggers": [m.text for m in sorted(event.mentions, key=lambda s: s.start)],
             "weapons": _weapons(event, knowledge),

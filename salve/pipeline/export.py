@@ -12,8 +12,9 @@ SUB_EVENT_TYPES = {
     "drone": "Air/drone strike", "other": "Remote explosive/landmine/IED", None: "Attack",
 }
 CSV_COLUMNS = ["source_id", "event_index", "date", "event_type", "sub_event_type", "actor", "claimed_by",
-               "blamed_on", "unclaimed", "target", "target_name", "country", "latitude", "longitude", "killed",
-               "killed_qualifier", "injured", "injured_qualifier", "weapons", "triggers"]
+               "blamed_on", "unclaimed", "target", "target_name", "location", "admin1", "country", "iso",
+               "latitude", "longitude", "geo_precision", "killed", "killed_qualifier", "injured", "injured_qualifier",
+               "weapons", "triggers"]
 
 
 def doc_to_json(doc: Doc, doc_id: str) -> Dict[str, Any]:
@@ -41,6 +42,31 @@ def _count(value: Optional[Dict[str, Any]]) -> Any:
     return "" if value is None or value.get("count") is None else value["count"]
 
 
+def _location_columns(event: Dict[str, Any]) -> Dict[str, Any]:
+    """The geocoder's location (`salve_geocoder`); a pipeline without it gives the linked installation's point."""
+    target = event.get("target") or {}
+    where = event.get("location") or {"name": target.get("name"), "country_code": target.get("country"),
+                                      "lat": target.get("lat"), "lon": target.get("lon"),
+                                      "geo_precision": "site" if target.get("lat") is not None else None}
+    blank = lambda value: "" if value is None else value  # noqa: E731
+    return {"location": blank(where.get("name")), "admin1": blank(where.get("admin1")), "country": blank(where.get("country")),
+            "iso": blank(where.get("country_code")), "latitude": blank(where.get("lat")), "longitude": blank(where.get("lon")),
+            "geo_precision": blank(where.get("geo_precision"))}
+
+
+def geojson(results: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """A GeoJSON FeatureCollection with one Feature per event; events without a location have a null geometry
+    (RFC 7946 allows it), so the collection lists every event."""
+    features = []
+    for result in results:
+        for row, event in zip(event_rows(result), result.get("events", [])):
+            point = row["latitude"] != "" and row["longitude"] != ""
+            features.append({"type": "Feature",
+                             "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]} if point else None,
+                             "properties": {**row, "location_source": (event.get("location") or {}).get("source")}})
+    return {"type": "FeatureCollection", "features": features}
+
+
 def event_rows(result: Dict[str, Any], date: Optional[str] = None) -> List[Dict[str, Any]]:
     """One ACLED-style row per event of a document result (see `doc_to_json`)."""
     rows = []
@@ -54,8 +80,7 @@ def event_rows(result: Dict[str, Any], date: Optional[str] = None) -> List[Dict[
             "event_type": "Explosions/Remote violence", "sub_event_type": SUB_EVENT_TYPES.get(primary, "Attack"),
             "actor": _names(actor[:1]), "claimed_by": _names(event["claimed_by"]), "blamed_on": _names(event["blamed_on"]),
             "unclaimed": event["unclaimed"], "target": target.get("text", ""), "target_name": target.get("name") or "",
-            "country": target.get("country") or "", "latitude": target.get("lat") if target.get("lat") is not None else "",
-            "longitude": target.get("lon") if target.get("lon") is not None else "",
+            **_location_columns(event),
             "killed": _count(event.get("killed")), "killed_qualifier": (event.get("killed") or {}).get("qualifier", ""),
             "injured": _count(event.get("injured")), "injured_qualifier": (event.get("injured") or {}).get("qualifier", ""),
             "weapons": "; ".join(f"{w['type']}:{'' if w['count'] is None else w['count']}:{w['qualifier']}" for w in weapons),

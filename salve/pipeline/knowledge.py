@@ -10,86 +10,116 @@ A `Knowledge` round-trips through a plain dict, so pipeline components can store
 """
 import json
 import re
-import unicodedata
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
+
+from .normalisation import FoldedText, fold_in_place, fold_name, normalise, normalise_in_place  # noqa: F401
 
 FILES = {"installations": "installations.json", "weapons": "weapons.json", "actors": "actors.json", "cues": "cues.json"}
 CUE_KINDS = ("claim", "blame", "killed", "injured", "both", "unclaimed")
+INSTALLATION_KINDS = ("air base", "airfield", "airport", "naval base", "military base", "camp", "barracks", "garrison",
+                      "outpost", "checkpoint", "headquarters", "depot", "port", "embassy", "consulate", "un position",
+                      "logistics base", "training centre", "oil field", "gas field", "radar station")
+ACTOR_KINDS = ("state", "state force", "militia", "jihadist group", "insurgent group", "separatist group",
+               "private military company", "peacekeeping mission", "coalition", "umbrella")
 
 
-@lru_cache(maxsize=200_000)
-def normalise(text: str) -> str:
-    """Lower case, no accents, straight apostrophes, hyphens and quotes as spaces, single spaces.
-
-    Cached: the event builder and the rules normalise the same mention and sentence texts many times."""
-    text = unicodedata.normalize("NFD", text)
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    text = text.lower().replace("\u2019", "'").replace("\u02bc", "'").replace("`", "'")
-    text = re.sub(r"[-\u2010\u2011\u2013«»\"“”()]", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def _in_place(ch: str) -> str:
-    base = "".join(c for c in unicodedata.normalize("NFD", ch) if unicodedata.category(c) != "Mn").lower()
-    if len(base) != 1:
-        base = ch
-    if base in "\u2019\u02bc`":
-        base = "'"
-    elif base in "-\u2010\u2011\u2013«»\"“”()":
-        base = " "
-    return base
-
-
-class _InPlaceTable(dict):
-    """`str.translate` table that computes each character's in-place form once, when first seen."""
-
-    def __missing__(self, code: int) -> str:
-        self[code] = _in_place(chr(code))
-        return self[code]
-
-
-_IN_PLACE = _InPlaceTable()
-
-
-def normalise_in_place(text: str) -> str:
-    """Like `normalise` but keeps every character in place (no collapsing), so offsets stay valid."""
-    return text.translate(_IN_PLACE)
+# Words that say which kind of installation a text names, to choose between entries that share an alias.
+_KIND_WORDS = {
+    "air base": ("base aerienne", "air base", "airbase"), "airfield": ("aerodrome", "airfield", "piste"),
+    "airport": ("aeroport", "airport"), "naval base": ("base navale", "port militaire", "naval base"),
+    "embassy": ("ambassade", "embassy"), "consulate": ("consulat", "consulate"), "camp": ("camp",),
+    "headquarters": ("quartier general", "etat major", "siege"), "port": ("port",), "depot": ("depot", "entrepot"),
+    "barracks": ("caserne",), "outpost": ("avant poste", "poste"), "un position": ("position", "poste"),
+}
 
 
 class _PhraseIndex:
-    """Longest-match look-up of normalised phrases inside a text, on word boundaries."""
+    """Longest-match look-up of phrases inside a text, on word boundaries.
 
-    def __init__(self, phrases: Iterable[Tuple[str, Any]]):
-        self.entries: Dict[str, Any] = {}
+    With `fold`, phrases and texts are compared in their folded spelling (`normalisation.fold_name`), so one
+    alias covers its transliterations. A key that several entries share is ambiguous: the look-up returns the
+    candidate that `resolve` picks from the mention's words, or None."""
+
+    def __init__(self, phrases: Iterable[Tuple[str, Any]], fold: bool = False,
+                 resolve: Optional[Callable[[List[Any], str], Optional[Any]]] = None):
+        self.key: Callable[[str], str] = fold_name if fold else normalise
+        self.fold = fold
+        self.resolve = resolve
+        self.entries: Dict[str, List[Any]] = {}
         for phrase, value in phrases:
-            key = normalise(phrase)
-            if key and key not in self.entries:
-                self.entries[key] = value
+            key = self.key(phrase)
+            if not key:
+                continue
+            candidates = self.entries.setdefault(key, [])
+            if not any(_same(value, c) for c in candidates):
+                candidates.append(value)
         ordered = sorted(self.entries, key=len, reverse=True)
-        self.pattern = re.compile(r"(?<![\w])(" + "|".join(re.escape(k) for k in ordered) + r")(?![\w])") if ordered else None
+        # Look-aheads find overlapping matches, so that a longer name starting a little later wins over a shorter one
+        # starting earlier ("l'État islamique" inside "l'État islamique au Grand Sahara").
+        self.pattern = re.compile(r"(?<![\w])(?=(" + "|".join(re.escape(k) for k in ordered) + r")(?![\w]))") if ordered else None
         # The same phrases with any run of whitespace between words, for search in un-collapsed text.
-        self.spaced = re.compile(r"(?<![\w])(" + "|".join(r"\s+".join(re.escape(w) for w in k.split(" ")) for k in ordered)
-                                 + r")(?![\w])") if ordered else None
+        self.spaced = re.compile(r"(?<![\w])(?=(" + "|".join(r"\s+".join(re.escape(w) for w in k.split(" ")) for k in ordered)
+                                 + r")(?![\w]))") if ordered else None
+
+    def _value(self, key: str, text: str) -> Optional[Any]:
+        candidates = self.entries[key]
+        if len(candidates) == 1 or self.resolve is None:
+            return candidates[0]
+        return self.resolve(candidates, text)
 
     def find(self, text: str) -> Optional[Any]:
         """Value of the longest phrase occurring in `text` (leftmost among equally long), or None."""
         if self.pattern is None:
             return None
-        matches = [m.group(1) for m in self.pattern.finditer(normalise(text))]
+        matches = [m.group(1) for m in self.pattern.finditer(self.key(text))]
         if not matches:
             return None
-        return self.entries[max(matches, key=len)]
+        return self._value(max(matches, key=len), text)
 
     def spans(self, text: str, start: int = 0, end: Optional[int] = None) -> List[Tuple[int, int, Any]]:
-        """Non-overlapping matches in text[start:end] as (start, end, value), offsets into `text`."""
+        """Non-overlapping matches in text[start:end] as (start, end, value), offsets into `text`; of overlapping
+        matches the longest wins, then the leftmost."""
         if self.spaced is None:
             return []
-        flat = normalise_in_place(text)
         end = len(text) if end is None else end
-        return [(m.start(1), m.end(1), self.entries[" ".join(m.group(1).split())])
-                for m in self.spaced.finditer(flat, start, end)]
+        found: List[Tuple[int, int, str]] = []
+        if not self.fold:
+            flat = normalise_in_place(text)
+            for m in self.spaced.finditer(flat, start, end):
+                if m.end(1) <= end:
+                    found.append((m.start(1), m.end(1), " ".join(m.group(1).split())))
+        else:
+            folded = fold_in_place(text)
+            for m in self.spaced.finditer(folded.text):
+                s, e = folded.span(m.start(1), m.end(1))
+                if s >= start and e <= end:
+                    found.append((s, e, " ".join(m.group(1).split())))
+        chosen: List[Tuple[int, int, str]] = []
+        for s, e, key in sorted(found, key=lambda f: (f[0] - f[1], f[0])):
+            if all(e <= cs or s >= ce for cs, ce, _ in chosen):
+                chosen.append((s, e, key))
+        return [(s, e, self._value(key, text[s:e])) for s, e, key in sorted(chosen)]
+
+
+def _read_json(file: Path) -> Any:
+    try:
+        return json.loads(file.read_text(encoding="utf8"))
+    except json.JSONDecodeError as err:
+        raise ValueError(f"{file}:{err.lineno}: not valid JSON: {err.msg}") from err
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.get("id") == b.get("id")
+    return a == b
+
+
+def _installation_by_kind(candidates: List[Dict[str, Any]], text: str) -> Optional[Dict[str, Any]]:
+    """The one candidate whose kind the text names ("l'aéroport d'X" rather than "la base aérienne d'X"), else None."""
+    plain = normalise(text)
+    named = [c for c in candidates if any(w in plain for w in _KIND_WORDS.get(c.get("kind", ""), ()))]
+    return named[0] if len(named) == 1 else None
 
 
 class Knowledge:
@@ -101,8 +131,10 @@ class Knowledge:
         self.weapon_types: List[str] = weapons.get("types", [])
         self.weapon_terms: List[Dict[str, str]] = weapons.get("terms", [])
         self.cues: Dict[str, List[str]] = {k: v for k, v in data.get("cues", {}).items() if not k.startswith("_")}
-        self._installations = _PhraseIndex((alias, e) for e in self.installations for alias in [*e.get("aliases", []), e["name"]])
-        self._actors = _PhraseIndex((alias, e) for e in self.actors for alias in [*e.get("aliases", []), e["name"]])
+        self._installations = _PhraseIndex(((alias, e) for e in self.installations for alias in [e["name"], *e.get("aliases", [])]),
+                                           fold=True, resolve=_installation_by_kind)
+        self._actors = _PhraseIndex(((alias, e) for e in self.actors for alias in [e["name"], *e.get("aliases", [])]),
+                                    fold=True, resolve=lambda candidates, text: None)
         self._weapons = _PhraseIndex((t["term"], t["type"]) for t in self.weapon_terms)
         self._cue_patterns = {
             kind: re.compile(r"(?<![\w])(" + "|".join(
@@ -112,16 +144,28 @@ class Knowledge:
 
     @classmethod
     def from_dir(cls, path: Path) -> "Knowledge":
+        """Read the knowledge files of a folder. A list-valued kind may instead be a sub-folder of JSON lists, one
+        per theatre (`installations/iraq_syria.json`, ...), read in name order."""
         path = Path(path)
-        data = {}
+        data: Dict[str, Any] = {}
         for key, name in FILES.items():
-            file = path / name
-            if not file.exists():
+            file, folder = path / name, path / key
+            if folder.is_dir():
+                if file.exists():
+                    raise ValueError(f"both {file} and {folder}/ exist: keep one of them")
+                parts = sorted(folder.glob("*.json"))
+                if not parts:
+                    raise FileNotFoundError(f"knowledge folder {folder} has no .json file")
+                data[key] = []
+                for part in parts:
+                    entries = _read_json(part)
+                    if not isinstance(entries, list):
+                        raise ValueError(f"{part}: expected a JSON list of entries, got {type(entries).__name__}")
+                    data[key].extend(entries)
+            elif file.exists():
+                data[key] = _read_json(file)
+            else:
                 raise FileNotFoundError(f"knowledge file {file} is missing (expected {', '.join(FILES.values())})")
-            try:
-                data[key] = json.loads(file.read_text(encoding="utf8"))
-            except json.JSONDecodeError as err:
-                raise ValueError(f"{file}:{err.lineno}: not valid JSON: {err.msg}") from err
         return cls(data)
 
     def to_dict(self) -> Dict[str, Any]:

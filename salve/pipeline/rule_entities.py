@@ -200,6 +200,9 @@ class RuleEntities(KnowledgeComponent):
         """'en Syrie' is a place; 'Les États-Unis accusent …' names the accuser, not the accused."""
         first = span[0] if _norm(span[0]) not in ("la", "le", "l'", "les") else (span[1] if len(span) > 1 else span[0])
         prev = span.doc[first.i - 1] if first.i > 0 else None
+        if (prev is not None and prev.i < span.start and _norm(prev) in ("la", "le", "l'", "les") and prev.i > 0
+                and _norm(span.doc[prev.i - 1]) == "contre"):
+            return True  # "attaques contre le Liban": the victim's side
         if prev is not None and prev.i < span.start + 1 and _norm(prev) in LOCATIVE and _norm(prev) != "par":
             return True
         root = span.root
