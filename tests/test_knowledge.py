@@ -90,7 +90,7 @@ def test_spelling_folds(a, b):
 def test_folded_spans_are_offsets_into_the_original_text():
     text = "Tirs sur la base d’Al-Assad et sur Qayyarah-Ouest."
     folded = fold_in_place(text)
-    for key, expected in (("asad", "Al-Assad"), ("kaiarah uest", "Qayyarah-Ouest")):
+    for key, expected in (("asad", "Al-Assad"), ("kaiara uest", "Qayyarah-Ouest")):
         start = folded.text.index(key)
         s, e = folded.span(start, start + len(key))
         assert text[s:e] == expected

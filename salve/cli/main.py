@@ -172,6 +172,39 @@ def evaluate_news(models: List[str] = typer.Argument(..., help="Pipeline paths o
         msg.good(f"Wrote {out}")
 
 
+@app.command("evaluate-geo")
+def evaluate_geo(gold_links: Path = typer.Option(Path("corpus/linking/gold_links.jsonl"), exists=True, help="Gold entity links"),
+                 gold: List[Path] = typer.Option([Path("corpus/gold/seeds.jsonl"), Path("corpus/build/dev.jsonl")], exists=True,
+                                                 help="Gold corpora whose events are geocoded"),
+                 knowledge: Path = KNOWLEDGE, places: Path = PLACES,
+                 baseline_knowledge: Optional[Path] = typer.Option(None, help="An older knowledge folder, scored beside"),
+                 out: Path = typer.Option(Path("reports/geo_linking"), help="Output folder (JSON and Markdown)")) -> None:
+    """Linking precision/recall against gold links, and geocoding coverage and distance error on gold events."""
+    import json
+
+    import spacy
+    import srsly
+
+    from salve.evaluation.evaluate import load_gold
+    from salve.evaluation.geo_linking import geocoding_scores, linking_scores, markdown, read_gold_links
+    from salve.pipeline.geocoding import Places
+    from salve.pipeline.knowledge import Knowledge
+
+    kb = Knowledge.from_dir(knowledge)
+    rows = read_gold_links(gold_links)
+    linking = linking_scores(rows, kb)
+    baseline = linking_scores(rows, Knowledge.from_dir(baseline_knowledge)) if baseline_knowledge else None
+    table = Places(srsly.read_json(places))
+    nlp = spacy.blank("fr")
+    geocoding = {path.stem: geocoding_scores(load_gold(nlp, path), kb, table) for path in gold}
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "geo_linking.json").write_text(json.dumps({"linking": linking, "linking_baseline": baseline, "geocoding": geocoding},
+                                                     indent=1, ensure_ascii=False), encoding="utf8")
+    (out / "geo_linking.md").write_text(markdown(linking, geocoding, baseline), encoding="utf8")
+    print(markdown(linking, geocoding, baseline))
+    msg.good(f"Wrote {out}/geo_linking.json and geo_linking.md")
+
+
 @app.command("report")
 def report(cv_dir: Path = typer.Option(Path("training/cv"), exists=True, file_okay=False),
            splits: Path = typer.Option(Path("corpus/splits"), exists=True, file_okay=False),

@@ -43,6 +43,9 @@ def _check_common(kind: str, entry: Any, where: str, problems: List[str]) -> boo
 
 
 def _check_installation(entry: Dict[str, Any], where: str, problems: List[str]) -> None:
+    places = entry.get("place_names", [])
+    if not isinstance(places, list) or not all(isinstance(p, str) and p.strip() for p in places):
+        problems.append(f"{where}: place_names must be a list of non-empty strings")
     if entry.get("kind") not in INSTALLATION_KINDS:
         problems.append(f"{where}: kind {entry.get('kind')!r} is not one of {', '.join(INSTALLATION_KINDS)}")
     if not _country_ok(entry.get("country")):

@@ -30,7 +30,8 @@ _LOCATIVE = re.compile(
     r"(?:\b(?:à|a|au|aux|en|dans|vers|sur|près\s+d[e']|pres\s+d[e']|non\s+loin\s+d[e']|proche\s+d[e']|aux\s+abords\s+d[e']|"
     r"(?:au|à\s+l['’])\s*(?:nord|sud|est|ouest|nord-est|nord-ouest|sud-est|sud-ouest)\s+d[e']|"
     r"(?:la|le|l['’]|de\s+la|du)\s*" + _REGION_WORDS + r"\s+(?:de\s+|d['’]|du\s+)?|"
-    r"(?:la\s+ville|la\s+localité|le\s+village|la\s+commune|la\s+région|la\s+zone)\s+d[e']|d['’]|de)\s*)$",
+    r"(?:la\s+ville|la\s+localité|le\s+village|la\s+commune|la\s+région|la\s+zone)\s+d[e']|d['’]|de)\s*)"
+    r"(?:(?:al|el|ad|as|ar|ach|ash|an|at|az|ed|er|es|ez)[\s-])?$",
     re.I)
 _REGION_BEFORE = re.compile(_REGION_WORDS + r"\s+(?:de\s+|d['’]|du\s+)?$", re.I)
 # Capitalised words, possibly joined by an Arabic article or hyphens: "Deir ez-Zor", "Aïn al-Asad", "Tal Afar".
@@ -106,24 +107,17 @@ class Places:
 def _locations(text: str, start: int, end: int, places: Places) -> Iterable[Tuple[int, str, Dict[str, Any], bool]]:
     """(offset, precision, record, after a region word) of each place name after a locative word in text[start:end]."""
     for m in _NAME.finditer(text, start, end):
-        words = [(m.start() + w.start(), m.start() + w.end()) for w in re.finditer(r"[\w'’]+", m.group(0))]
-        found = None
-        # longest sub-sequence first, from the left, each starting on a capitalised word: "Deir ez-Zor" before "Deir"
-        for i in range(len(words)):
-            if not text[words[i][0]].isupper():
-                continue
-            for j in range(min(len(words), i + _MAX_WORDS), i, -1):
-                phrase = text[words[i][0]:words[j - 1][1]]
-                if j == i + 1 and normalise(phrase) in _FRENCH_WORDS:
-                    continue  # "Une", "Est", "Sud" at the start of a sentence are not "Ünye", ...
-                candidates = places.lookup(phrase)
-                if candidates:
-                    found = (words[i][0], candidates)
-                    break
-            if found:
-                break
-        if not found:
-            continue
+        # the whole name only: "Aïn al-Asad" is not "Aïn" (nor Al Ain), "Deir ez-Zor" is not "Deir"
+        phrase, offset = m.group(0), m.start()
+        candidates = places.lookup(phrase)
+        # a capitalised French word opening the group ("Au Liban", "En Syrie" at the start of a sentence) goes
+        while not candidates and re.match(r"[\w'’]+[\s-]+", phrase) and normalise(phrase.split()[0]) in _FRENCH_WORDS:
+            cut = re.match(r"[\w'’]+[\s-]+", phrase).end()
+            phrase, offset = phrase[cut:], offset + cut
+            candidates = places.lookup(phrase)
+        if not candidates or (" " not in phrase and "-" not in phrase and normalise(phrase) in _FRENCH_WORDS):
+            continue  # "Une", "Est", "Sud" at the start of a sentence are not "Ünye", ...
+        found = (offset, candidates)
         offset, candidates = found
         before = text[max(0, offset - 40):offset]
         if not _LOCATIVE.search(before):

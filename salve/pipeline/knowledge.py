@@ -34,6 +34,35 @@ _KIND_WORDS = {
 }
 
 
+# Words that make a mention an installation ("la base de X", "X Air Base"); a core name links only beside one.
+INSTALLATION_WORDS = re.compile(
+    r"(?<!\w)(base|bases|camp|aeroport|aerodrome|airport|airfield|airbase|garnison|caserne|cantonnement|poste|avant poste|"
+    r"position|positions|qg|quartier general|etat major|siege|ambassade|embassy|consulat|consulate|port|depot|entrepot|"
+    r"arsenal|centre d'entrainement|centre de commandement|centre de formation|ecole|academie|fort|champ|site|installation|emprise|complexe|terminal|radar|piste|check point|"
+    r"checkpoint|barrage|point de passage|prison|usine|usines|fob|cob|forward operating base)(?!\w)")
+# Type words around a proper name in a name or alias: "base aérienne de X", "X Air Base", "Camp X" -> "X".
+_TYPE_PREFIX = re.compile(
+    r"^(?:(?:l'|la |le |les )?(?:ancienne |ancien )?(?:base|aeroport|aerodrome|camp|caserne|garnison|poste|position|"
+    r"quartier general|qg|port|depot|centre|champ|terminal|ecole|fort|cantonnement|super camp)"
+    r"(?: (?:aerienne|navale|militaire|international|internationale|aeroportuaire|petrolier|petrolifere|gazier|"
+    r"logistique|operationnel|operationnelle|avance|avancee|para|de la minusma|de l'onu|de la finul))*"
+    r" (?:de la |de l'|du |des |de |d')?|camp |fort |fob |cob )")
+_TYPE_SUFFIX = re.compile(r" (?:international airport|airport|air base|airbase|airfield|air field|naval base|base|camp|"
+                          r"cantonment|garrison|port|airstrip|military airport)$")
+
+
+def _core_names(entry: Dict[str, Any]) -> List[str]:
+    """The proper-name cores of an installation's name and aliases ("base aérienne de Tabqa" -> "Tabqa"), which link a
+    mention that has an installation word but words the type differently ("l'aéroport militaire d'al-Tabqa")."""
+    cores = list(entry.get("place_names", []))  # "Erbil" for Erbil airport: only beside an installation word
+    for alias in [entry["name"], *entry.get("aliases", [])]:
+        plain = normalise(alias)
+        core = _TYPE_SUFFIX.sub("", _TYPE_PREFIX.sub("", plain)).strip()
+        if core != plain and len(fold_name(core)) >= 4 and not INSTALLATION_WORDS.fullmatch(core):
+            cores.append(core)
+    return cores
+
+
 class _PhraseIndex:
     """Longest-match look-up of phrases inside a text, on word boundaries.
 
@@ -133,6 +162,8 @@ class Knowledge:
         self.cues: Dict[str, List[str]] = {k: v for k, v in data.get("cues", {}).items() if not k.startswith("_")}
         self._installations = _PhraseIndex(((alias, e) for e in self.installations for alias in [e["name"], *e.get("aliases", [])]),
                                            fold=True, resolve=_installation_by_kind)
+        self._cores = _PhraseIndex(((core, e) for e in self.installations for core in _core_names(e)),
+                                   fold=True, resolve=_installation_by_kind)
         self._actors = _PhraseIndex(((alias, e) for e in self.actors for alias in [e["name"], *e.get("aliases", [])]),
                                     fold=True, resolve=lambda candidates, text: None)
         self._weapons = _PhraseIndex((t["term"], t["type"]) for t in self.weapon_terms)
@@ -172,7 +203,12 @@ class Knowledge:
         return self.data
 
     def link_installation(self, text: str) -> Optional[Dict[str, Any]]:
-        return self._installations.find(text)
+        """The installation a mention names: by a full alias, else by the proper-name core of one when the mention
+        has an installation word ("l'aéroport militaire d'al-Tabqa" -> Tabqa air base; "la ville de Gao" -> None)."""
+        entry = self._installations.find(text)
+        if entry is None and INSTALLATION_WORDS.search(normalise(text)):
+            entry = self._cores.find(text)
+        return entry
 
     def link_actor(self, text: str) -> Optional[Dict[str, Any]]:
         return self._actors.find(text)

@@ -5,7 +5,8 @@ Arabic, Russian, Ukrainian and Hebrew names reach French news in several spellin
 "Ain el-Asad", "Ayn al Asad"; "Chaddadi", "ash-Shaddadi"; "Kirkouk", "Kirkuk"; "Kata'ib", "Kataeb". Instead of
 listing every variant in the gazetteer, the alias and the text are folded alike (`fold_name`):
 - accents, case, hyphens and apostrophe styles as in `normalise`;
-- French and English transliterations: "sh" -> "ch", "ou" -> "u", "dj" -> "j", "y" -> "i", "q" -> "k";
+- French and English transliterations: "tch"/"sh" -> "ch", "gh" -> "g", "ou" -> "u", "dj" -> "j", "y" -> "i",
+  "q" -> "k"; the Persian connector ("Tehreek-e-", "-i-") goes; a final "h" after a vowel goes; "H3" = "H-3";
 - the Arabic article is dropped: "al ", "el ", "ul " and the assimilated forms before their consonant
   ("ash Shaddadi", "ar Raqqa", "ad Dour", "ez Zor");
 - doubled letters are single ("Assad" = "Asad", "Qayyarah" = "Qayarah");
@@ -28,7 +29,7 @@ def normalise(text: str) -> str:
     Cached: the event builder and the rules normalise the same mention and sentence texts many times."""
     text = unicodedata.normalize("NFD", text)
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    text = text.lower().replace("\u2019", "'").replace("\u02bc", "'").replace("\u2018", "'").replace("\u02bf", "'").replace("`", "'")
+    text = text.lower().replace("\u2019", "'").replace("\u02bc", "'").replace("\u2018", "'").replace("\u02bf", "'").replace("\u02be", "'").replace("`", "'")
     text = re.sub(r"[-\u2010\u2011\u2013«»\"“”()]", " ", text)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -37,7 +38,7 @@ def _in_place(ch: str) -> str:
     base = "".join(c for c in unicodedata.normalize("NFD", ch) if unicodedata.category(c) != "Mn").lower()
     if len(base) != 1:
         base = ch
-    if base in "\u2019\u02bc`\u2018\u02bf":
+    if base in "\u2019\u02bc`\u2018\u02bf\u02be":
         base = "'"
     elif base in "-\u2010\u2011\u2013«»\"“”()":
         base = " "
@@ -62,13 +63,19 @@ def normalise_in_place(text: str) -> str:
 
 Replacement = Union[str, Callable[["re.Match[str]"], str]]
 
-_TRANSLITERATIONS = {"sh": "ch", "ou": "u", "dj": "j", "y": "i", "q": "k"}
+_TRANSLITERATIONS = {"tch": "ch", "sh": "ch", "gh": "g", "ou": "u", "dj": "j", "y": "i", "q": "k"}
 # Passes applied in order; each is (pattern, replacement).
 _PASSES: List[Tuple["re.Pattern[str]", Replacement]] = [
-    (re.compile("sh|ou|dj|y|q"), lambda m: _TRANSLITERATIONS[m.group(0)]),
+    (re.compile("tch|sh|gh|ou|dj|y|q"), lambda m: _TRANSLITERATIONS[m.group(0)]),
     # "al Asad", "el Assad", "ul Haq"; "ach Chaddadi", "ar Raqqa", "ad Dur", "ez Zor", "an Nasiriya"
     (re.compile(r"(?<!\w)(?:[aeu]l |a(?P<c>ch|th|dh|d|r|s|t|z|n) (?=(?P=c))|e(?P<e>d|z|r) (?=(?P=e)))(?=\w)"), ""),
-    (re.compile(r"([a-z])\1+"), r"\1"),
+    # the Persian/Urdu connector: "Tehreek-e-Taliban" = "Tehreek-i-Taliban", "Mazar-e-Charif" = "Mazar-i-Charif"
+    (re.compile(r"(?<=\w) [ei](?= \w)"), ""),
+    (re.compile(r"(?<=\w)([a-z])\1+"), r"\1"),  # not at a word's start: acronyms keep theirs ("AAH")
+    # a final h after a vowel: "Nassiriyah" = "Nassiriya", "Kiswah" = "Kiswa"
+    (re.compile(r"(?<=\w\w[aeiou])h(?!\w)"), ""),
+    # a letter then a digit: "H3" = "H-3", "M23" = "M-23"
+    (re.compile(r"(?<=[a-z])(?=\d)"), " "),
     (re.compile(r"(?<=\w\w)'(?=\w)"), ""),
 ]
 # What the article pass drops right before a match: kept inside the span ("base d'Al-Asad", not "base d'Al-[Asad]").
@@ -129,6 +136,9 @@ class FoldedText:
         """Original (start, end) of the folded text's [start, end), widened to a dropped article before it."""
         for edits in reversed(self._passes):
             start, end = edits.to_old(start), edits.to_old(end, end=True)
+        # a match ends on a word boundary of the folded text: letters the folds dropped there ("Nassiriya[h]") belong to it
+        while end < len(self._flat) and self._flat[end].isalnum() and end > 0 and self._flat[end - 1].isalnum():
+            end += 1
         article = _ARTICLE_BEFORE.search(self._flat, max(0, start - 6), start)
         if article and (article.start() == 0 or not self._flat[article.start() - 1].isalnum()):
             start = article.start()
