@@ -38,7 +38,8 @@ _KIND_WORDS = {
 INSTALLATION_WORDS = re.compile(
     r"(?<!\w)(base|bases|camp|aeroport|aerodrome|airport|airfield|airbase|garnison|caserne|cantonnement|poste|avant poste|"
     r"position|positions|qg|quartier general|etat major|siege|ambassade|embassy|consulat|consulate|port|depot|entrepot|"
-    r"arsenal|centre d'entrainement|centre de commandement|centre de formation|ecole|academie|fort|champ|site|installation|emprise|complexe|terminal|radar|piste|check point|"
+    r"arsenal|centre d'entrainement|centre de commandement|centre de formation|"
+    r"ecole|academie|fort|champ|site|installation|emprise|complexe|terminal|radar|piste|check point|"
     r"checkpoint|barrage|point de passage|prison|usine|usines|fob|cob|forward operating base)(?!\w)")
 # Type words around a proper name in a name or alias: "base aérienne de X", "X Air Base", "Camp X" -> "X".
 _TYPE_PREFIX = re.compile(
