@@ -105,12 +105,14 @@ def compare(configs: List[Path] = typer.Argument(..., exists=True, help="Trainin
             knowledge: Path = KNOWLEDGE, gpu_id: int = typer.Option(-1), override: List[str] = OVERRIDE,
             reuse: bool = typer.Option(False, help="Score the models already trained in --output instead of training"),
             events: List[str] = typer.Option([], help="salve_events options for an ablation, e.g. background_filter=false"),
-            report: str = typer.Option("compare", help="Name of the written report (REPORT.json, REPORT.md)")) -> None:
-    """Configs over several random seeds: models trained without the seeds, scored on all seeds and on dev."""
+            report: str = typer.Option("compare", help="Name of the written report (REPORT.json, REPORT.md)"),
+            inference_knowledge: Optional[Path] = typer.Option(None, exists=True, file_okay=False,
+                                                               help="Replace the pipelines' knowledge by this folder's (an ablation)")) -> None:
+    """Configs over several random seeds: models trained without the seeds, scored on all seeds, dev and held-out facts."""
     from salve.training.compare import compare as run_compare
 
     run_compare(configs, seeds, splits, gold_seeds, devset, output, knowledge, rules if rules and rules.exists() else None,
-                override, gpu_id, reuse, events, report)
+                override, gpu_id, reuse, events, report, inference_knowledge)
 
 
 @app.command("evaluate")

@@ -165,6 +165,11 @@ class Knowledge:
                                            fold=True, resolve=_installation_by_kind)
         self._cores = _PhraseIndex(((core, e) for e in self.installations for core in _core_names(e)),
                                    fold=True, resolve=_installation_by_kind)
+        # Names searched in running text: aliases and place names ("la base de Gao": the rules keep a match only
+        # with an installation word beside it, see rule_entities.named_installations).
+        self._span_names = _PhraseIndex(((name, e) for e in self.installations
+                                         for name in [e["name"], *e.get("aliases", []), *e.get("place_names", [])]),
+                                        fold=True, resolve=_installation_by_kind)
         self._actors = _PhraseIndex(((alias, e) for e in self.actors for alias in [e["name"], *e.get("aliases", [])]),
                                     fold=True, resolve=lambda candidates, text: None)
         self._weapons = _PhraseIndex((t["term"], t["type"]) for t in self.weapon_terms)
@@ -221,7 +226,7 @@ class Knowledge:
         return self._weapons.spans(text, start, end)
 
     def installation_spans(self, text: str, start: int = 0, end: Optional[int] = None) -> List[Tuple[int, int, Dict[str, Any]]]:
-        return self._installations.spans(text, start, end)
+        return self._span_names.spans(text, start, end)
 
     def actor_spans(self, text: str, start: int = 0, end: Optional[int] = None) -> List[Tuple[int, int, Dict[str, Any]]]:
         return self._actors.spans(text, start, end)

@@ -21,14 +21,29 @@ from salve.corpus.docbin import read_docbin
 from salve.evaluation.evaluate import evaluate_model, load_gold
 from salve.evaluation.news_metrics import headline_row, score_news
 from salve.pipeline.knowledge import Knowledge
+from salve.pipeline.knowledge_component import KnowledgeComponent
 from salve.training.train import _train, spacy_overrides
 
 ROWS = ("seeds_entities_f", "seeds_relations_f", "seeds_event_recall", "dev_mention_f", "dev_target_f", "dev_killed",
-        "dev_injured", "dev_slot_mean")
+        "dev_injured", "dev_slot_mean", "heldout_target_f", "heldout_killed", "heldout_injured", "heldout_slot_mean")
+HELDOUT = Path("corpus/heldout/heldout.jsonl")
 
 
-def score(nlp, seeds: Path, devset: Path, kb: Knowledge) -> Dict[str, float]:
-    """The comparison's figures for one pipeline: seeds (exact entities, end-to-end relations) and dev (news)."""
+def with_knowledge(nlp, knowledge: Optional[Path]):
+    """`nlp` with the knowledge of every knowledge-carrying component replaced by that of `knowledge` (same weights,
+    other gazetteer and lexicons: the ablation of a knowledge change)."""
+    if knowledge is not None:
+        kb = Knowledge.from_dir(knowledge)
+        for _, pipe in nlp.pipeline:
+            if isinstance(pipe, KnowledgeComponent):
+                pipe.knowledge = kb
+                pipe.setup()
+    return nlp
+
+
+def score(nlp, seeds: Path, devset: Path, kb: Knowledge, heldout: Optional[Path] = HELDOUT) -> Dict[str, float]:
+    """The comparison's figures for one pipeline: seeds (exact entities, end-to-end relations), dev (news) and the
+    held-out event facts (targets and slots only)."""
     seed_metrics = evaluate_model(nlp, read_docbin(nlp, seeds), kb)
     gold = load_gold(nlp, devset)
     news = score_news(gold, list(nlp.pipe(d.text for d in gold)), kb)
@@ -38,6 +53,11 @@ def score(nlp, seeds: Path, devset: Path, kb: Knowledge) -> Dict[str, float]:
     row.update({f"dev_{k}": v for k, v in headline_row(news).items()})
     row["dev_mentions_per_label"] = {k: v["f"] for k, v in news["mentions"].items()}
     row["dev_slots"] = news["slots"]
+    if heldout is not None and Path(heldout).exists():
+        facts = load_gold(nlp, Path(heldout))
+        held = score_news(facts, list(nlp.pipe(d.text for d in facts)), kb)
+        row.update({f"heldout_{k}": v for k, v in headline_row(held).items() if k != "mention_f"})
+        row["heldout_slots"] = held["slots"]
     return row
 
 
@@ -52,16 +72,19 @@ def _summary(runs: Sequence[Dict[str, Any]]) -> Dict[str, Dict[str, float]]:
 
 def compare(configs: Sequence[Path], seeds: Sequence[int], splits: Path, gold_seeds: Path, devset: Path,
             output: Path, knowledge: Path, rules: Optional[Path] = None, override: Sequence[str] = (),
-            gpu_id: int = -1, reuse: bool = False, events: Sequence[str] = (), report: str = "compare") -> Dict[str, Any]:
+            gpu_id: int = -1, reuse: bool = False, events: Sequence[str] = (), report: str = "compare",
+            inference_knowledge: Optional[Path] = None) -> Dict[str, Any]:
     """Train (or, with `reuse`, take the models already trained in `output`) and score every (config, seed).
 
     `events` ("background_filter=false", ...) sets options of the salve_events component at load time, for
-    the ablations of the event builder; `report` names the written compare JSON/Markdown files."""
+    the ablations of the event builder; `report` names the written compare JSON/Markdown files;
+    `inference_knowledge` replaces the knowledge of the loaded pipelines (rules too), for a knowledge ablation."""
     kb = Knowledge.from_dir(knowledge)
     load_config = {"components": {"salve_events": {k: v.lower() == "true" for k, v in (e.split("=", 1) for e in events)}}}
-    results: Dict[str, Any] = {"protocol": __doc__.split("\n\n")[1], "events": list(events), "configs": {}}
+    results: Dict[str, Any] = {"protocol": __doc__.split("\n\n")[1], "events": list(events), "configs": {},
+                               "inference_knowledge": str(inference_knowledge) if inference_knowledge else None}
     if rules is not None:
-        results["rules"] = score(spacy.load(rules, config=load_config), gold_seeds, devset, kb)
+        results["rules"] = score(with_knowledge(spacy.load(rules, config=load_config), inference_knowledge), gold_seeds, devset, kb)
     for config in configs:
         runs: List[Dict[str, Any]] = []
         for seed in seeds:
@@ -75,7 +98,8 @@ def compare(configs: Sequence[Path], seeds: Sequence[int], splits: Path, gold_se
                 info = _train(config, splits / "noseeds" / "train.spacy", splits / "dev" / "dev.spacy", out,
                               spacy_overrides([*override, f"system.seed={seed}"]), gpu_id)
                 info_path.write_text(json.dumps({k: info[k] for k in ("threshold", "train_seconds")}), encoding="utf8")
-            row = {**score(spacy.load(out / "model-best", config=load_config), gold_seeds, devset, kb), "seed": seed,
+            nlp = with_knowledge(spacy.load(out / "model-best", config=load_config), inference_knowledge)
+            row = {**score(nlp, gold_seeds, devset, kb), "seed": seed,
                    "train_seconds": info["train_seconds"], "threshold": info["threshold"]}
             msg.text("  " + ", ".join(f"{k} {row[k]:.3f}" for k in ROWS))
             runs.append(row)
