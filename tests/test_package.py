@@ -64,7 +64,7 @@ def test_wheels_alone_in_a_fresh_venv_give_the_trained_models_content(trained_mo
                             text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     out = json.loads(result.stdout.strip().splitlines()[-1])
-    assert out["pipes"] == ["tok2vec", "salve_gazetteer", "ner", "salve_entity_checks", "salve_relations", "salve_events"]
+    assert out["pipes"] == ["tok2vec", "salve_gazetteer", "ner", "salve_entity_checks", "salve_relations", "salve_events", "salve_geocoder"]
     assert out["preds"] == expected
     first = out["preds"][0]
     event = first["events"][0]

@@ -49,7 +49,7 @@ def test_tiny_transformer_trains_packages_installs_and_loads(tmp_path):
     result = subprocess.run([str(python), "-c", CHECK], capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     out = json.loads(result.stdout.strip().splitlines()[-1])
-    assert out["pipes"] == ["transformer", "salve_gazetteer", "ner", "salve_entity_checks", "salve_relations", "salve_events"]
+    assert out["pipes"] == ["transformer", "salve_gazetteer", "ner", "salve_entity_checks", "salve_relations", "salve_events", "salve_geocoder"]
     assert isinstance(out["events"], list) and isinstance(out["relations"], list)
     installed = subprocess.run([str(python), "-m", "pip", "list"], capture_output=True, text=True).stdout
     assert "2.13.0" in next(l for l in installed.splitlines() if l.lower().startswith("torch "))

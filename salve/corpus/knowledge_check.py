@@ -43,6 +43,8 @@ def _check_common(kind: str, entry: Any, where: str, problems: List[str]) -> boo
 
 
 def _check_installation(entry: Dict[str, Any], where: str, problems: List[str]) -> None:
+    if entry.get("held_by", "state") not in ("state", "non-state"):
+        problems.append(f"{where}: held_by {entry['held_by']!r} is not 'state' or 'non-state'")
     places = entry.get("place_names", [])
     if not isinstance(places, list) or not all(isinstance(p, str) and p.strip() for p in places):
         problems.append(f"{where}: place_names must be a list of non-empty strings")

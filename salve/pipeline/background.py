@@ -3,7 +3,8 @@
 The one place for guideline D20 (and D26): a background mention is annotated like any other, but it makes no
 event, so neither its target nor its casualties reach the events of the article. A mention is background when:
 - it is a state's strike on a site that is not a known installation (D3; on a gazetteer installation it is an
-  attack, D25): "frappes aériennes américaines", "raid de représailles";
+  attack, D25, unless the gazetteer says an armed group holds it, `held_by: non-state`): "frappes aériennes
+  américaines", "raid de représailles";
 - an "earlier" word stands by it: "une précédente attaque", "la dernière attaque";
 - it is an aggregate of many attacks: "une trentaine d'attaques", "plusieurs attaques de drones", "plusieurs
   dizaines de tirs" (a campaign, not one attack);
