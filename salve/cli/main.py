@@ -104,7 +104,7 @@ def compare(configs: List[Path] = typer.Argument(..., exists=True, help="Trainin
             rules: Optional[Path] = typer.Option(Path("training/rules"), help="Rule pipeline scored on the same texts"),
             knowledge: Path = KNOWLEDGE, gpu_id: int = typer.Option(-1), override: List[str] = OVERRIDE,
             reuse: bool = typer.Option(False, help="Score the models already trained in --output instead of training"),
-            events: List[str] = typer.Option([], help="salve_events options for an ablation, e.g. background_filter=false"),
+            events: List[str] = typer.Option([], help="Component options: background_filter=false (salve_events), salve_gazetteer.actors=true"),
             report: str = typer.Option("compare", help="Name of the written report (REPORT.json, REPORT.md)"),
             inference_knowledge: Optional[Path] = typer.Option(None, exists=True, file_okay=False,
                                                                help="Replace the pipelines' knowledge by this folder's (an ablation)")) -> None:

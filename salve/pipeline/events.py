@@ -193,7 +193,8 @@ def group_mentions(doc: Doc, knowledge: Knowledge, background_filter: bool = Tru
         args = arguments.get((mention.start, mention.end), {})
         targets = sorted(args.get(TARGETS, []), key=lambda s: s.start)
         entries = [knowledge.link_installation(t.text) for t in targets]
-        if background_filter and is_background(mention, bounds, protected, linked_target=any(e and e.get("held_by") != "non-state" for e in entries), text=text):
+        state_site = any(e and e.get("held_by") != "non-state" for e in entries)  # D25: a state's installation
+        if background_filter and is_background(mention, bounds, protected, linked_target=state_site, text=text):
             continue
         if targets:
             if is_plural(mention) and not any(entries) and all(_is_plural_target(t) for t in targets):

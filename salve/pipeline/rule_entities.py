@@ -266,19 +266,54 @@ def named_installations(doc: Doc, knowledge) -> List[Span]:
     return out
 
 
+# Actor kinds that are an attacker whenever they are named; states, their forces and peacekeepers are as often the
+# victim or a bystander ("l'armée malienne a repoussé", "la Finul a indiqué"), so ner decides those.
+ARMED_GROUP_KINDS = {"militia", "jihadist group", "insurgent group", "separatist group", "private military company", "umbrella"}
+
+
+def named_armed_groups(doc: Doc, knowledge) -> List[Span]:
+    """ACTOR spans for the gazetteer's armed groups, without determiner (guideline D1), unless a locative word
+    stands before them (a place or the victim's side: "contre les Kataëb Hezbollah")."""
+    out = []
+    for s_char, e_char, entry in knowledge.actor_spans(doc.text):
+        if not entry or entry.get("kind") not in ARMED_GROUP_KINDS:
+            continue
+        span = doc.char_span(s_char, e_char, alignment_mode="expand")
+        if span is None:
+            continue
+        s = span.start
+        while s < span.end - 1 and _norm(doc[s]) in ("des", "les", "de", "d'", "du", "la", "le", "l'"):
+            s += 1
+        before = s - 1
+        while before >= 0 and _norm(doc[before]) in ("la", "le", "l'", "les"):
+            before -= 1
+        if before >= 0 and _norm(doc[before]) in LOCATIVE and _norm(doc[before]) not in ("par", "de", "d'", "du", "des"):
+            continue
+        out.append(Span(doc, s, span.end, label=ACTOR))
+    return out
+
+
 class GazetteerEntities(KnowledgeComponent):
     """`salve_gazetteer`: pre-sets BASE entities for named installations before `ner`, which keeps them and
-    predicts around them (an experiment for the trained pipeline; see the README for the CV result)."""
+    predicts around them (see the README for the CV result); with `actors`, also ACTOR entities for named armed
+    groups (an experiment, decided in the README)."""
+
+    def __init__(self, nlp: Language, name: str, actors: bool = False):
+        super().__init__(nlp, name)
+        self.actors = actors
 
     def __call__(self, doc: Doc) -> Doc:
         keep = [e for e in doc.ents]
-        doc.ents = filter_spans(keep + named_installations(doc, self.knowledge))
+        preset = named_installations(doc, self.knowledge)
+        if self.actors:
+            preset += named_armed_groups(doc, self.knowledge)
+        doc.ents = filter_spans(keep + preset)
         return doc
 
 
-@Language.factory("salve_gazetteer", assigns=["doc.ents"])
-def make_gazetteer_entities(nlp: Language, name: str) -> GazetteerEntities:
-    return GazetteerEntities(nlp, name)
+@Language.factory("salve_gazetteer", assigns=["doc.ents"], default_config={"actors": False})
+def make_gazetteer_entities(nlp: Language, name: str, actors: bool) -> GazetteerEntities:
+    return GazetteerEntities(nlp, name, actors=actors)
 
 
 def _casualty_words(knowledge, token: Token) -> bool:

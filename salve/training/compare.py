@@ -29,6 +29,12 @@ ROWS = ("seeds_entities_f", "seeds_relations_f", "seeds_event_recall", "dev_ment
 HELDOUT = Path("corpus/heldout/heldout.jsonl")
 
 
+def _load(path: Path, load_config: Dict[str, Any]):
+    """`spacy.load` with the component options that apply to this pipeline (the rules have no salve_gazetteer)."""
+    names = set(spacy.util.load_config(Path(path) / "config.cfg")["nlp"]["pipeline"])
+    return spacy.load(path, config={"components": {k: v for k, v in load_config["components"].items() if k in names}})
+
+
 def with_knowledge(nlp, knowledge: Optional[Path]):
     """`nlp` with the knowledge of every knowledge-carrying component replaced by that of `knowledge` (same weights,
     other gazetteer and lexicons: the ablation of a knowledge change)."""
@@ -80,11 +86,15 @@ def compare(configs: Sequence[Path], seeds: Sequence[int], splits: Path, gold_se
     the ablations of the event builder; `report` names the written compare JSON/Markdown files;
     `inference_knowledge` replaces the knowledge of the loaded pipelines (rules too), for a knowledge ablation."""
     kb = Knowledge.from_dir(knowledge)
-    load_config = {"components": {"salve_events": {k: v.lower() == "true" for k, v in (e.split("=", 1) for e in events)}}}
+    load_config: Dict[str, Any] = {"components": {}}
+    for option in events:  # "background_filter=false" (salve_events) or "salve_gazetteer.actors=true"
+        key, value = option.split("=", 1)
+        component, key = key.split(".", 1) if "." in key else ("salve_events", key)
+        load_config["components"].setdefault(component, {})[key] = value.lower() == "true"
     results: Dict[str, Any] = {"protocol": __doc__.split("\n\n")[1], "events": list(events), "configs": {},
                                "inference_knowledge": str(inference_knowledge) if inference_knowledge else None}
     if rules is not None:
-        results["rules"] = score(with_knowledge(spacy.load(rules, config=load_config), inference_knowledge), gold_seeds, devset, kb)
+        results["rules"] = score(with_knowledge(_load(rules, load_config), inference_knowledge), gold_seeds, devset, kb)
     for config in configs:
         runs: List[Dict[str, Any]] = []
         for seed in seeds:
@@ -98,7 +108,7 @@ def compare(configs: Sequence[Path], seeds: Sequence[int], splits: Path, gold_se
                 info = _train(config, splits / "noseeds" / "train.spacy", splits / "dev" / "dev.spacy", out,
                               spacy_overrides([*override, f"system.seed={seed}"]), gpu_id)
                 info_path.write_text(json.dumps({k: info[k] for k in ("threshold", "train_seconds")}), encoding="utf8")
-            nlp = with_knowledge(spacy.load(out / "model-best", config=load_config), inference_knowledge)
+            nlp = with_knowledge(_load(out / "model-best", load_config), inference_knowledge)
             row = {**score(nlp, gold_seeds, devset, kb), "seed": seed,
                    "train_seconds": info["train_seconds"], "threshold": info["threshold"]}
             msg.text("  " + ", ".join(f"{k} {row[k]:.3f}" for k in ROWS))
