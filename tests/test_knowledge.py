@@ -136,3 +136,10 @@ def test_missing_or_broken_knowledge_files_are_reported(tmp_path):
 
 def test_normalise():
     assert normalise("  L’Aïn  al-Asad « x » ") == "l'ain al asad x"
+
+
+def test_actor_links_relate_members_umbrellas_and_backers(knowledge):
+    assert "Iran" in knowledge.associated_actors("kataeb_hezbollah")
+    assert knowledge.actors_related("kataeb_hezbollah", "pro_iranian_militias")  # "des milices soutenues par l'Iran"
+    assert knowledge.actors_related("kataeb_hezbollah", "iran")
+    assert not knowledge.actors_related("jnim", "pro_iranian_militias") and not knowledge.actors_related("jnim", "iran")

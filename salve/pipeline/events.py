@@ -430,7 +430,10 @@ def _actors(spans: List[Span], knowledge: Knowledge) -> List[Dict[str, Any]]:
         key = entry["id"] if entry else normalise(span.text)
         if key not in seen:
             seen.add(key)
-            out.append({"text": span.text, "name": entry["name"] if entry else None})
+            record = {"text": span.text, "name": entry["name"] if entry else None}
+            if entry:
+                record.update(id=entry["id"], kind=entry.get("kind"), associated=knowledge.associated_actors(entry["id"]))
+            out.append(record)
     return out
 
 

@@ -216,6 +216,34 @@ class Knowledge:
             entry = self._cores.find(text)
         return entry
 
+    def associated_actors(self, actor_id: str) -> List[str]:
+        """Names of the umbrellas an actor belongs to and of the states that back it, transitively (ACLED's
+        "associated actors"): Kataëb Hezbollah -> Résistance islamique en Irak, Hachd al-Chaabi, Iran."""
+        by_id = {a["id"]: a for a in self.actors}
+        seen: List[str] = []
+        todo = [actor_id]
+        while todo:
+            entry = by_id.get(todo.pop(0)) or {}
+            for other in [*entry.get("member_of", []), *entry.get("backed_by", [])]:
+                if other not in seen and other != actor_id and other in by_id:
+                    seen.append(other)
+                    todo.append(other)
+        return [by_id[i]["name"] for i in seen]
+
+    def actors_related(self, a: str, b: str) -> bool:
+        """Whether two actor ids are one actor, or one is an umbrella or backer of the other ("des milices
+        soutenues par l'Iran" and Kataëb Hezbollah)."""
+        by_id = {x["id"]: x for x in self.actors}
+        if a == b or by_id.get(b, {}).get("name") in self.associated_actors(a) or by_id.get(a, {}).get("name") in self.associated_actors(b):
+            return True
+        for umbrella, member in ((a, b), (b, a)):  # an umbrella named by its backer covers every group that backer backs
+            entry = by_id.get(umbrella, {})
+            if entry.get("kind") == "umbrella" and not any(m.get("member_of") and umbrella in m["member_of"] for m in self.actors):
+                backers = {by_id[x]["name"] for x in entry.get("backed_by", []) if x in by_id}
+                if backers & set(self.associated_actors(member)):
+                    return True
+        return False
+
     def link_actor(self, text: str) -> Optional[Dict[str, Any]]:
         return self._actors.find(text)
 
