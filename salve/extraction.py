@@ -11,6 +11,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 from wasabi import msg
 
 from salve.corpus.seeds import split_header
+from salve.pipeline.dates import event_date
 from salve.pipeline.export import doc_to_json
 from salve.pipeline.text_input import InputError, chunk_text, clean_text
 
@@ -102,8 +103,16 @@ def process_batch(nlp, items: List[Item], batch_size: int) -> Iterator[Tuple[Ite
             return
         prepared = [(items[0], None, [], f"{items[0][0]}: processing failed ({type(err).__name__}: {err})")]
     for item, result, _, error in prepared:
+        if error is None:
+            date_events(result, result.get("text", item[1] or ""), item[2])
         yield item, (result if error is None else
                      {"id": item[0], "entities": [], "relations": [], "events": [], "error": error})
+
+
+def date_events(result: Dict[str, Any], text: str, article_date: Optional[str]) -> None:
+    """Each event's `date` and `date_precision`, from the article date and the text (`pipeline/dates.py`)."""
+    for event in result["events"]:
+        event["date"], event["date_precision"] = event_date(text, event.get("offset", 0), article_date)
 
 
 MAX_BATCH_CHARS = 50_000
@@ -128,6 +137,8 @@ def _shift_events(events: List[Dict[str, Any]], offset: int) -> List[Dict[str, A
     if not offset:
         return events
     for event in events:
+        if "offset" in event:
+            event["offset"] += offset
         if event.get("target"):
             event["target"]["start"] += offset
             event["target"]["end"] += offset

@@ -33,7 +33,7 @@ def test_extract_cli_on_files_folder_and_jsonl(tmp_path, rules_nlp):
     assert 0 <= rel["head"] < len(docs["a"]["entities"])
     rows = list(csv.DictReader(table.open(encoding="utf8")))
     seed_rows = [r for r in rows if r["source_id"] == "004_29312c2a45db3735"]
-    assert seed_rows and seed_rows[0]["date"] == "2024-07" and seed_rows[0]["country"] == "Iraq"
+    assert seed_rows and seed_rows[0]["date"] == "2024-07-01" and seed_rows[0]["date_precision"] == "month" and seed_rows[0]["country"] == "Iraq"
 
 
 def test_clean_text():
@@ -77,3 +77,13 @@ def test_a_failing_document_does_not_stop_the_batch(blank_fr):
     assert list(results) == ["a", "b", "c", "d"]
     assert "error" not in results["a"] and "error" not in results["c"]
     assert "RuntimeError: kaput" in results["b"]["error"] and results["d"]["error"] == "d: not UTF-8"
+
+
+def test_events_get_a_date_from_the_article_date_and_the_text(rules_nlp):
+    from salve.extraction import process_batch
+    text = "Mardi, au moins trois roquettes ont frappé la base aérienne d'Aïn al-Asad, dans l'ouest de l'Irak."
+    items = [("a", text, "2024-07-17", None), ("b", text, None, None), ("c", text, "2024-07", None)]
+    results = {item[0]: result for item, result in process_batch(rules_nlp, items, 8)}
+    assert [(e["date"], e["date_precision"]) for e in results["a"]["events"]] == [("2024-07-16", "day")]
+    assert results["b"]["events"][0]["date"] is None
+    assert results["c"]["events"][0]["date_precision"] == "month"

@@ -11,7 +11,7 @@ SUB_EVENT_TYPES = {
     "mortar": "Shelling/artillery/missile attack", "artillery": "Shelling/artillery/missile attack",
     "drone": "Air/drone strike", "other": "Remote explosive/landmine/IED", None: "Attack",
 }
-CSV_COLUMNS = ["source_id", "event_index", "date", "event_type", "sub_event_type", "actor", "assoc_actor", "claimed_by",
+CSV_COLUMNS = ["source_id", "event_index", "date", "date_precision", "event_type", "sub_event_type", "actor", "assoc_actor", "claimed_by",
                "blamed_on", "unclaimed", "target", "target_name", "location", "admin1", "country", "iso",
                "latitude", "longitude", "geo_precision", "killed", "killed_qualifier", "injured", "injured_qualifier",
                "weapons", "triggers"]
@@ -76,7 +76,8 @@ def event_rows(result: Dict[str, Any], date: Optional[str] = None) -> List[Dict[
         primary = weapons[0]["type"] if weapons else None
         actor = event["claimed_by"] or event["blamed_on"]
         rows.append({
-            "source_id": result["id"], "event_index": n, "date": date or "",
+            "source_id": result["id"], "event_index": n, "date": event.get("date") or date or "",
+            "date_precision": event.get("date_precision") or "",
             "event_type": "Explosions/Remote violence", "sub_event_type": SUB_EVENT_TYPES.get(primary, "Attack"),
             "actor": _names(actor[:1]), "assoc_actor": "; ".join(actor[0].get("associated", [])) if actor else "",
             "claimed_by": _names(event["claimed_by"]), "blamed_on": _names(event["blamed_on"]),
