@@ -1,10 +1,12 @@
 """Extraction over input files: reading .txt / folders / JSONL, cleaning, chunking and batching through nlp.pipe.
 
-Inputs are .txt files, folders (every .txt inside), or JSONL files. A leading " date YYYY-MM " header in a
+Inputs are .txt files, JSONL files, or folders of either (searched recursively: a folder of JSONL shards is an
+archive). A leading " date YYYY-MM " header in a
 .txt file (as in seeds/) gives the date and is not processed as text. One output line per input document;
 a document that cannot be processed gets an "error" and the run goes on.
 """
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
@@ -18,39 +20,68 @@ from salve.pipeline.text_input import InputError, chunk_text, clean_text
 Item = Tuple[str, Optional[str], Optional[str], Optional[str]]  # id, text, date, error
 
 
+@dataclass
+class Document:
+    """One input document with what travels with it (the archive path keeps source, url and title)."""
+    id: str
+    text: Optional[str]
+    date: Optional[str] = None
+    error: Optional[str] = None
+    source: Optional[str] = None
+    url: Optional[str] = None
+    title: Optional[str] = None
+    origin: str = ""  # "file" or "file:line", for messages
+
+    def item(self) -> Item:
+        return self.id, self.text, self.date, self.error
+
+    def meta(self) -> Dict[str, Any]:
+        return {k: v for k, v in (("date", self.date), ("source", self.source), ("url", self.url), ("title", self.title),
+                                  ("origin", self.origin)) if v}
+
+
 def read_inputs(paths: List[Path]) -> Iterator[Item]:
+    """(id, text, date, error) of every input document (see `read_documents`)."""
+    for document in read_documents(paths):
+        yield document.item()
+
+
+def read_documents(paths: List[Path]) -> Iterator[Document]:
+    """Documents of .txt files, JSONL files and folders of either (a folder of JSONL shards is an archive),
+    in a fixed order; a line or file that cannot be read is a Document with an `error` saying where."""
     for path in paths:
         if path.is_dir():
-            files = sorted(path.glob("*.txt"))
+            files = sorted(p for p in path.rglob("*") if p.suffix in (".txt", ".jsonl") and p.is_file())
             if not files:
-                msg.warn(f"{path}: no .txt file in this folder")
-            for file in files:
-                yield from read_inputs([file])
+                msg.warn(f"{path}: no .txt or .jsonl file in this folder")
+            yield from read_documents(files)
         elif path.suffix == ".jsonl":
             with path.open(encoding="utf8", errors="replace") as f:
                 for number, line in enumerate(f, start=1):
                     if not line.strip():
                         continue
+                    where = f"{path}:{number}"
                     try:
                         obj = json.loads(line)
                         text = obj["text"]
                         if not isinstance(text, str):
                             raise TypeError("'text' is not a string")
                     except (ValueError, KeyError, TypeError) as err:
-                        yield f"{path}:{number}", None, None, f"{path}:{number}: not a {{\"id\", \"text\"}} JSON line ({err})"
+                        yield Document(where, None, error=f"{where}: not a {{\"id\", \"text\"}} JSON line ({err})", origin=where)
                         continue
-                    yield str(obj.get("id", f"{path.stem}:{number}")), text, obj.get("date"), None
+                    meta = {k: (str(obj[k]) if obj.get(k) is not None else None) for k in ("date", "source", "url", "title")}
+                    yield Document(str(obj.get("id", f"{path.stem}:{number}")), text, origin=where, **meta)
         else:
             try:
                 raw = path.read_bytes().decode("utf8")
             except UnicodeDecodeError as err:
-                yield path.stem, None, None, f"{path}: not UTF-8 text ({err.reason} at byte {err.start})"
+                yield Document(path.stem, None, error=f"{path}: not UTF-8 text ({err.reason} at byte {err.start})", origin=str(path))
                 continue
             except OSError as err:
-                yield path.stem, None, None, f"{path}: cannot be read ({err.strerror})"
+                yield Document(path.stem, None, error=f"{path}: cannot be read ({err.strerror})", origin=str(path))
                 continue
             text, meta = split_header(raw)
-            yield path.stem, text, meta.get("date"), None
+            yield Document(path.stem, text, date=meta.get("date"), origin=str(path))
 
 
 def prepare(doc_id: str, text: str) -> Tuple[Dict[str, Any], List[Tuple[int, str]]]:

@@ -9,7 +9,7 @@ import typer
 from wasabi import msg
 
 from salve import __version__
-from salve.cli import corpus, dataset, doccano
+from salve.cli import archive, corpus, dataset, doccano
 from salve.cli.extract import extract
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -17,6 +17,7 @@ app.add_typer(corpus.app, name="corpus", help="Corpus files: convert between mar
 app.add_typer(dataset.app, name="dataset",
               help="Training data: synthetic JSONL, copy check, augmentation, splits, split statistics")
 app.add_typer(doccano.app, name="doccano", help="The annotation loop with a local doccano server")
+app.add_typer(archive.app, name="archive", help="Archives: Dask extraction, deduplication into attacks, tables, report")
 app.command("extract")(extract)
 
 KNOWLEDGE = typer.Option(Path("corpus/knowledge"), exists=True, file_okay=False, help="Knowledge folder")
