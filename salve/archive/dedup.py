@@ -5,9 +5,11 @@ Two events (of different articles) may be the same attack when all of these hold
   within `max_km` of each other, or the same region (admin1) when one is only located to its region;
 - time: dates within 1 day when both are known to the day, within 3 days when one is known to the week, the same
   month when one is known only to the month;
-- weapons: a weapon type in common, or no weapon type on one side.
+- weapons: a weapon type in common, or no weapon type on one side (`other`, explosives, is no type here).
 Events are grouped by complete linkage: an event joins a group only if it is compatible with every member (no
-chaining of near-duplicates: the same base hit again five days later stays a separate attack). Two events of one
+chaining of near-duplicates: the same base hit again five days later stays a separate attack). An event placed only
+to its country ("une base de la coalition en Irak") then joins the attack of that country whose dates and weapons
+fit, when there is exactly one such attack; with two (two bases hit in Iraq that day) it stays on its own. Two events of one
 article are never merged (an article that reports two attacks reports two attacks).
 
 An attack record keeps every source (article id, outlet, url, date, its own values) and combines them by stated
@@ -77,8 +79,9 @@ def same_time(a: Dict[str, Any], b: Dict[str, Any]) -> bool:
 
 
 def same_weapons(a: Dict[str, Any], b: Dict[str, Any]) -> bool:
-    ta = {w["type"] for w in a.get("weapons") or [] if w.get("type")}
-    tb = {w["type"] for w in b.get("weapons") or [] if w.get("type")}
+    """A weapon type in common, or none on one side; `other` (explosives, "des explosions") says nothing."""
+    ta = {w["type"] for w in a.get("weapons") or [] if w.get("type") not in (None, "other")}
+    tb = {w["type"] for w in b.get("weapons") or [] if w.get("type") not in (None, "other")}
     return not ta or not tb or bool(ta & tb)
 
 
@@ -86,8 +89,18 @@ def compatible(a: Dict[str, Any], b: Dict[str, Any], max_km: float = 25.0) -> bo
     return a["article"] != b["article"] and same_place(a, b, max_km) and same_time(a, b) and same_weapons(a, b)
 
 
+def _country(event: Dict[str, Any]) -> Optional[str]:
+    return (event.get("location") or {}).get("country_code") or (event.get("target") or {}).get("country")
+
+
+def _vague(event: Dict[str, Any]) -> bool:
+    """Placed only to its country: no linked installation and no town, site or region."""
+    return not (event.get("target") or {}).get("id") and (event.get("location") or {}).get("geo_precision") in ("country", None)
+
+
 def cluster(events: Sequence[Dict[str, Any]], max_km: float = 25.0) -> List[List[int]]:
-    """Groups of event indices (complete linkage, events taken by date then input order)."""
+    """Groups of event indices: complete linkage (events taken by date then input order); then an event placed only
+    to its country joins the one group of that country, dates and weapons, if there is exactly one."""
     order = sorted(range(len(events)), key=lambda i: (_day(events[i]) or dt.date.max, i))
     groups: List[List[int]] = []
     for i in order:
@@ -97,7 +110,15 @@ def cluster(events: Sequence[Dict[str, Any]], max_km: float = 25.0) -> List[List
                 break
         else:
             groups.append([i])
-    return [sorted(g) for g in groups]
+    for group in [g for g in groups if len(g) == 1 and _vague(events[g[0]]) and _country(events[g[0]])]:
+        e = events[group[0]]
+        candidates = [g for g in groups if g is not group and not all(_vague(events[j]) for j in g)
+                      and all(events[j]["article"] != e["article"] and _country(events[j]) == _country(e)
+                              and same_time(e, events[j]) and same_weapons(e, events[j]) for j in g)]
+        if len(candidates) == 1:
+            candidates[0].append(group[0])
+            group.clear()
+    return [sorted(g) for g in groups if g]
 
 
 def _figure(values: List[Optional[Dict[str, Any]]]) -> Dict[str, Any]:
