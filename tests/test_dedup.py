@@ -71,3 +71,12 @@ def test_tables_and_report(tmp_path):
     text = report.read_text()
     for png in ("attacks_per_month.png", "top_targets.png", "attacks_map.png"):
         assert png in text and (tmp_path / "report" / png).stat().st_size > 5000
+
+
+def test_an_event_placed_only_to_its_country_joins_the_one_attack_that_fits():
+    iraq = {"geo_precision": "country", "country_code": "IQ", "lat": 33.3, "lon": 44.4}
+    one = [_result("a1", "2024-03-05", "ain_al_asad", location={**KIRKUK, "geo_precision": "site"}),
+           _result("a2", "2024-03-05", location=iraq, weapon="other")]  # "des explosions": no weapon type
+    assert len(deduplicate(one)) == 1
+    two = one + [_result("b1", "2024-03-05", "k1_kirkuk", location=KIRKUK)]  # two attacks in Iraq that day
+    assert sorted(len(a["sources"]) for a in deduplicate(two)) == [1, 1, 1]

@@ -207,3 +207,21 @@ def headline_clusters(attacks: Sequence[Dict[str, Any]]) -> Dict[str, str]:
             if source["event_index"] == 0:
                 out[source["article"]] = attack["attack_id"]
     return out
+
+
+def date_scores(results: Sequence[Dict[str, Any]], gold_dates: Sequence[Dict[str, Any]]) -> Dict[str, Any]:
+    """How often the headline event (an article's first event) has the gold date: the same date, within a day, the
+    same precision. An article without an event counts as wrong."""
+    events = {r["id"]: (r.get("events") or [None])[0] for r in results}
+    exact = near = precision = 0
+    for gold in gold_dates:
+        event = events.get(gold["id"])
+        if not event or not event.get("date"):
+            continue
+        predicted, truth = dt.date.fromisoformat(event["date"]), dt.date.fromisoformat(gold["event_date"])
+        exact += predicted == truth
+        near += abs((predicted - truth).days) <= 1
+        precision += event.get("date_precision") == gold["date_precision"]
+    n = len(gold_dates)
+    return {"articles": n, "exact": exact / n if n else 0.0, "within_1_day": near / n if n else 0.0,
+            "same_precision": precision / n if n else 0.0}

@@ -88,8 +88,10 @@ def report(attacks: Path = typer.Argument(..., exists=True), out: Path = typer.O
 def evaluate_dedup(gold: Path = typer.Option(Path("corpus/dedup/articles.jsonl"), exists=True,
                                              help="Articles with a gold attack_id each"),
                    model: str = typer.Option("training/rules"), out: Path = typer.Option(Path("reports/dedup")),
-                   workers: int = typer.Option(1), max_km: float = typer.Option(25.0)) -> None:
-    """Pairwise and B-cubed scores of the deduplication on the gold set (articles extracted with --model)."""
+                   workers: int = typer.Option(1), max_km: float = typer.Option(25.0),
+                   dates: Path = typer.Option(Path("corpus/dedup/event_dates.jsonl"), help="Gold event dates (scored if present)")) -> None:
+    """Pairwise and B-cubed scores of the deduplication on the gold set (articles extracted with --model), and the
+    accuracy of the headline events' dates against the gold dates."""
     from salve.archive.dedup import deduplicate, headline_clusters, pair_scores
     from salve.archive.run import read_results, run_archive
 
@@ -101,12 +103,19 @@ def evaluate_dedup(gold: Path = typer.Option(Path("corpus/dedup/articles.jsonl")
     predicted = {a: predicted.get(a, f"none:{a}") for a in truth}  # an article with no event is an attack of its own
     scores = pair_scores(truth, predicted)
     scores.update(model=model, gold=str(gold), attacks_predicted=len(set(predicted.values())), attacks_gold=len(set(truth.values())))
+    if dates.exists():
+        from salve.archive.dedup import date_scores
+        scores["dates"] = date_scores(read_results(run_dir), _read_jsonl(dates))
     out.mkdir(parents=True, exist_ok=True)
     (out / "dedup_scores.json").write_text(json.dumps(scores, indent=1), encoding="utf8")
     (out / "attacks.jsonl").write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in attacks), encoding="utf8")
     pw, b3 = scores["pairwise"], scores["bcubed"]
     msg.good(f"{scores['articles']} articles, {scores['attacks_gold']} gold attacks, {scores['attacks_predicted']} predicted: "
              f"pairwise P {pw['p']:.3f} R {pw['r']:.3f} F1 {pw['f']:.3f}; B-cubed P {b3['p']:.3f} R {b3['r']:.3f} F1 {b3['f']:.3f}")
+    if "dates" in scores:
+        d = scores["dates"]
+        msg.good(f"dates of {d['articles']} headline events: same date {d['exact']:.3f}, within a day {d['within_1_day']:.3f}, "
+                 f"same precision {d['same_precision']:.3f} (articles without an event count as wrong)")
 
 
 @app.command("benchmark")
