@@ -83,3 +83,10 @@ def test_article_dates():
     assert parse_article_date("2024-02-30") == (None, None)
     assert parse_article_date("2024-07")[1] == "month"
     assert len(CASES) >= 40
+
+
+def test_a_dateline_dates_the_dispatch_not_the_attack():
+    text = "BEYROUTH, 17 juillet (Agence X) - Deux roquettes ont été tirées mardi soir sur la base."
+    assert event_date(text, text.index("Deux"), WED) == ("2024-07-16", "day")
+    text = "KIEV (Reuters) — Des drones ont visé l'aérodrome dimanche."
+    assert event_date(text, text.index("Des drones"), WED) == ("2024-07-14", "day")

@@ -95,7 +95,10 @@ def evaluate_dedup(gold: Path = typer.Option(Path("corpus/dedup/articles.jsonl")
     from salve.archive.dedup import deduplicate, headline_clusters, pair_scores
     from salve.archive.run import read_results, run_archive
 
+    import shutil
+
     run_dir = out / "run"
+    shutil.rmtree(run_dir, ignore_errors=True)  # an evaluation always extracts afresh
     run_archive([gold], model, run_dir, workers, partition_size=100, progress=False)
     attacks = deduplicate(read_results(run_dir), max_km)
     truth = {row["id"]: row["attack_id"] for row in _read_jsonl(gold)}

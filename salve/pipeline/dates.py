@@ -11,6 +11,7 @@ before it in its paragraph, then in the title and lede, and resolves the first o
   date, precision `day`;
 - "la semaine dernière", "ces derniers jours": precision `week`; "en juin", "début mars", "fin 2023": `month`
   (the first day of that month, or of the year's last month for "fin 2023").
+A wire dateline opening a sentence ("BEYROUTH, 8 juin (AFP) - ") is not read: it dates the dispatch.
 With no expression the event takes the article date with precision `week` (it happened at most days before the
 report); with no article date it has no date. An article dated to the month only ("2024-07", as the seeds) gives
 day-level expressions that need it (weekdays, "hier") the month precision.
@@ -39,6 +40,8 @@ _EXPRESSION = re.compile(
     rf"|(?P<week>la semaine derniere|ces derniers jours|cette semaine)"
     rf"|(?P<month>(?:en|debut|fin|mi|courant|a la fin de|au debut de) (?P<mname>{_MONTH})(?: (?P<myear>(?:19|20)\d\d))?"
     rf"|(?:fin|debut) (?P<yonly>(?:19|20)\d\d))")
+# A wire dateline ("BEYROUTH, 8 juin (AFP) - ", "KIEV (Reuters) — ") dates the dispatch, not the attack.
+_DATELINE = re.compile(r"^\s*[A-ZÀ-Ý][A-ZÀ-Ý'’. -]+(?:,\s*(?:le\s+)?(?:1er|\d{1,2})\s+\w+(?:\s+\d{4})?)?\s*(?:\([^)]{1,40}\))?\s*[-–—:]\s+")
 _NUMBERS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6}
 _SENTENCE_END = re.compile(r"[.!?]\s+|\n+")
 
@@ -136,6 +139,9 @@ def event_date(text: str, offset: int, article_date: Optional[str]) -> Tuple[Opt
     if reference is None:
         return None, None
     for start, end in _windows(text, offset):
+        dateline = _DATELINE.match(text, start, end)
+        if dateline:
+            start = dateline.end()
         m = _EXPRESSION.search(normalise(text[start:end]))
         if m:
             resolved = _resolve(m, reference, precision)
