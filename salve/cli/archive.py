@@ -92,10 +92,10 @@ def evaluate_dedup(gold: Path = typer.Option(Path("corpus/dedup/articles.jsonl")
                    dates: Path = typer.Option(Path("corpus/dedup/event_dates.jsonl"), help="Gold event dates (scored if present)")) -> None:
     """Pairwise and B-cubed scores of the deduplication on the gold set (articles extracted with --model), and the
     accuracy of the headline events' dates against the gold dates."""
+    import shutil
+
     from salve.archive.dedup import deduplicate, headline_clusters, pair_scores
     from salve.archive.run import read_results, run_archive
-
-    import shutil
 
     run_dir = out / "run"
     shutil.rmtree(run_dir, ignore_errors=True)  # an evaluation always extracts afresh
