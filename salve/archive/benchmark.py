@@ -2,8 +2,10 @@
 
 For each worker count, a fresh run over the same generated archive: documents/s and words/s of the whole run
 (cluster start-up included), the time to the first finished partition, and the RSS of every worker sampled every
-two seconds (peak per worker, and the first and last samples to show whether memory stays flat). Scaling is
-docs/s with the most workers over docs/s with one; efficiency is scaling divided by the worker ratio.
+two seconds (peak per worker, the first and last samples, and the samples at a quarter, half, three quarters and
+the end of the run, to show whether memory stays flat once the pipeline is loaded). Scaling is docs/s with the most
+workers over docs/s with one, start-up included; steady scaling leaves out the time to the first partitions
+(cluster start, one pipeline load per worker); efficiency is scaling divided by the worker ratio.
 """
 import json
 import shutil
@@ -29,7 +31,13 @@ def run_benchmark(model: str, documents: int, workers: Sequence[int], out: Path,
             for sample in summary.get("worker_rss_mb", []):
                 for worker, rss in sample.items():
                     per_worker.setdefault(worker, []).append(rss)
+            first = summary.get("seconds_to_first_partition") or 0.0
+            after_first = summary["documents"] - n * partition_size  # the first partition of each worker ends together
+            quartiles = {w: [round(v[min(len(v) - 1, int(q * (len(v) - 1)))]) for q in (0.25, 0.5, 0.75, 1.0)]
+                         for w, v in per_worker.items()}
             runs.append({"workers": n, "documents": summary["documents"], "seconds": summary["seconds"],
+                         "steady_docs_per_second": after_first / max(1e-9, summary["seconds"] - first),
+                         "rss_quartiles_mb": quartiles,
                          "docs_per_second": summary["documents"] / summary["seconds"],
                          "words_per_second": counts["words"] / summary["seconds"],
                          "seconds_to_first_partition": summary.get("seconds_to_first_partition") or 0.0,
@@ -40,6 +48,7 @@ def run_benchmark(model: str, documents: int, workers: Sequence[int], out: Path,
         if len(runs) > 1:
             result["scaling"] = runs[-1]["docs_per_second"] / runs[0]["docs_per_second"]
             result["efficiency"] = result["scaling"] / (runs[-1]["workers"] / runs[0]["workers"])
+            result["steady_scaling"] = runs[-1]["steady_docs_per_second"] / runs[0]["steady_docs_per_second"]
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(result, indent=1), encoding="utf8")
         return result

@@ -134,4 +134,5 @@ def benchmark(model: str = typer.Option("training/rules"), documents: int = type
                  f"first partition after {row['seconds_to_first_partition']:.1f} s, peak RSS per worker "
                  f"{row['peak_rss_mb_per_worker']:.0f} MB")
     if "scaling" in result:
-        msg.good(f"scaling {result['scaling']:.2f}x (efficiency {result['efficiency']:.2f}); wrote {out}")
+        msg.good(f"scaling {result['scaling']:.2f}x (efficiency {result['efficiency']:.2f}), after start-up "
+                 f"{result['steady_scaling']:.2f}x; wrote {out}")
