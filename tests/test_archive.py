@@ -75,3 +75,25 @@ def test_a_killed_run_resumes_where_it_stopped(archive, rules_nlp, tmp_path):
     assert summary["skipped"] == finished and summary["partitions"] == 9
     expected = _single_process(rules_nlp, archive)
     assert [_comparable(r) for r in read_results(out)] == list(expected.values())
+
+
+def test_an_existing_cluster_is_used_unchanged(archive, rules_nlp, tmp_path):
+    """`--scheduler ADDRESS`: a scheduler and a worker started on their own, as on a real cluster."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    scheduler = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                  "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", f"tcp://127.0.0.1:{port}", "--nworkers", "1",
+                               "--nthreads", "1", "--no-dashboard"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        summary = run_archive([archive / "in"], str(archive / "model"), tmp_path / "run", scheduler=f"tcp://127.0.0.1:{port}",
+                              partition_size=10, progress=False)
+        assert summary["workers"] == 1 and summary["partitions"] == 3
+        expected = _single_process(rules_nlp, archive)
+        assert [_comparable(r) for r in read_results(tmp_path / "run")] == list(expected.values())
+    finally:
+        worker.kill()
+        scheduler.kill()

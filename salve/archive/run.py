@@ -124,6 +124,8 @@ def run_archive(inputs: Sequence[Path], model: str, out: Path, workers: int = 2,
         cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                                       dashboard_address=None)
         with Client(scheduler or cluster) as client:
+            if scheduler:  # an existing cluster: tasks need at least one worker, which may still be joining
+                client.wait_for_workers(1, timeout=300)
             summary["workers"] = len(client.scheduler_info().get("workers", {}))
             futures = {client.submit(process_partition, model, parts[i], batch_size, key=f"salve-{out.name}-{_name(i)}",
                                      pure=False): i for i in todo}
