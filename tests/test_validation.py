@@ -125,3 +125,49 @@ def test_misaligned_span_is_reported_not_shifted(write_jsonl, blank_fr):
     assert str(problem).startswith("x.jsonl:7: entity id=3 BASE")
     assert f"[{start}:{start + 5}] 'al-As' does not align" in str(problem)
     assert "'al-Asad'" in str(problem)  # the nearest token boundaries are suggested
+
+
+# Issue 15: inputs that crashed or passed silently before.
+def _read_bytes(tmp_path, data: bytes):
+    path = tmp_path / "corpus.jsonl"
+    path.write_bytes(data)
+    with pytest.raises(CorpusError) as info:
+        read_records(path)
+    return path, [str(p) for p in info.value.problems]
+
+
+def test_a_file_that_is_not_utf8_is_reported_on_its_line(tmp_path):
+    import json
+    good = json.dumps(good_record(), ensure_ascii=False).encode("utf8")
+    path, probs = _read_bytes(tmp_path, good + b"\n" + json.dumps({"text": "x"}).encode()[:-2] + b"\xe9\"}\n")
+    assert probs == [f"{path}:2: not UTF-8: byte 0xe9 at column 12 (invalid continuation byte)"]
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path):
+    import json
+    path = tmp_path / "bom.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(good_record(), ensure_ascii=False).encode("utf8") + b"\n")
+    assert read_records(path)[0][1]["meta"]["doc_id"] == "t1"
+
+
+def test_an_empty_file_is_not_a_valid_corpus(tmp_path):
+    path, probs = _read_bytes(tmp_path, b"\n  \n")
+    assert probs == [f"{path}:1: the file has no record (empty or only blank lines)"]
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("entity id", [1], "entity id=[1] [0:21]: an id must be an integer or a string"),
+    ("entity id", True, "entity id=True [0:21]: an id must be an integer or a string"),
+    ("relation id", {"a": 1}, "ids must be integers or strings"),
+    ("doc_id", ["t1"], "meta.doc_id ['t1'] must be a string"),
+])
+def test_ids_that_are_not_scalars_are_reported_not_a_crash(write_jsonl, field, value, message):
+    rec = good_record()
+    if field == "entity id":
+        rec["entities"][0]["id"] = value
+    elif field == "relation id":
+        rec["relations"][0]["id"] = value
+    else:
+        rec["meta"]["doc_id"] = value
+    path, probs = problems_for(write_jsonl, rec, {**good_record(), "meta": {"doc_id": "t2"}})
+    assert any(p.startswith(f"{path}:1: ") and message in p for p in probs), probs

@@ -43,6 +43,10 @@ class CorpusError(ValueError):
         super().__init__(f"{len(problems)} problem(s) in the corpus:\n{shown}{more}")
 
 
+def _is_id(value: Any) -> bool:
+    return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
+
+
 def _entity_problems(record: Record, file: str, line: int) -> Tuple[List[Problem], Dict[Any, Dict[str, Any]]]:
     problems: List[Problem] = []
     text = record["text"]
@@ -56,7 +60,10 @@ def _entity_problems(record: Record, file: str, line: int) -> Tuple[List[Problem
             problems.append(Problem(file, line, f"entity {ent!r} needs id, label, start_offset and end_offset"))
             continue
         eid, label, start, end = ent["id"], ent["label"], ent["start_offset"], ent["end_offset"]
-        where = f"entity id={eid} [{start}:{end}]"
+        where = f"entity id={eid!r} [{start}:{end}]"
+        if not _is_id(eid):
+            problems.append(Problem(file, line, f"{where}: an id must be an integer or a string"))
+            continue
         if eid in by_id:
             problems.append(Problem(file, line, f"duplicate entity id {eid} ({where})"))
             continue
@@ -98,7 +105,10 @@ def _relation_problems(record: Record, by_id: Dict[Any, Dict[str, Any]], file: s
             problems.append(Problem(file, line, f"relation {rel!r} needs id, from_id, to_id and type"))
             continue
         rid, head_id, child_id, rtype = rel["id"], rel["from_id"], rel["to_id"], rel["type"]
-        where = f"relation id={rid} ({head_id} -{rtype}-> {child_id})"
+        where = f"relation id={rid!r} ({head_id!r} -{rtype}-> {child_id!r})"
+        if not all(_is_id(i) for i in (rid, head_id, child_id)) or not isinstance(rtype, str):
+            problems.append(Problem(file, line, f"{where}: ids must be integers or strings and the type a string"))
+            continue
         if rid in seen_ids:
             problems.append(Problem(file, line, f"duplicate relation id {rid}"))
         seen_ids.add(rid)
@@ -132,15 +142,28 @@ def validate_record(record: Any, file: str = "<record>", line: int = 1) -> List[
         return [Problem(file, line, "record has no 'text' string")]
     if "meta" in record and not isinstance(record["meta"], dict):
         return [Problem(file, line, "'meta' must be a JSON object")]
+    doc_id = (record.get("meta") or {}).get("doc_id")
+    if doc_id is not None and not isinstance(doc_id, str):
+        return [Problem(file, line, f"meta.doc_id {doc_id!r} must be a string")]
     problems, by_id = _entity_problems(record, file, line)
     problems.extend(_relation_problems(record, by_id, file, line))
     return problems
 
 
 def iter_jsonl(path: Path) -> Iterator[Tuple[int, Any, Optional[Problem]]]:
-    """Yield (line number, parsed object or None, problem or None) for each non-blank line."""
-    with Path(path).open(encoding="utf8") as f:
-        for number, raw in enumerate(f, start=1):
+    """Yield (line number, parsed object or None, problem or None) for each non-blank line. Lines are decoded one
+    by one, so a byte that is not UTF-8 is reported on its line; a UTF-8 byte-order mark opening the file is
+    accepted (editors on Windows write one)."""
+    with Path(path).open("rb") as f:
+        for number, raw_bytes in enumerate(f, start=1):
+            if number == 1 and raw_bytes.startswith(b"\xef\xbb\xbf"):
+                raw_bytes = raw_bytes[3:]
+            try:
+                raw = raw_bytes.decode("utf8")
+            except UnicodeDecodeError as err:
+                yield number, None, Problem(str(path), number, f"not UTF-8: byte 0x{raw_bytes[err.start]:02x} at column "
+                                                               f"{err.start + 1} ({err.reason})")
+                continue
             if not raw.strip():
                 continue
             try:
@@ -160,12 +183,15 @@ def read_records(path: Path, validate: bool = True) -> List[Tuple[int, Record]]:
             continue
         if validate:
             problems.extend(validate_record(obj, str(path), number))
-            doc_id = (obj.get("meta") or {}).get("doc_id") if isinstance(obj, dict) else None
-            if doc_id is not None:
+            meta = obj.get("meta") if isinstance(obj, dict) else None
+            doc_id = meta.get("doc_id") if isinstance(meta, dict) else None
+            if isinstance(doc_id, str):
                 if doc_id in seen_doc_ids:
                     problems.append(Problem(str(path), number, f"duplicate doc_id {doc_id!r} (first on line {seen_doc_ids[doc_id]})"))
                 seen_doc_ids.setdefault(doc_id, number)
         records.append((number, obj))
+    if not records and not problems:
+        problems.append(Problem(str(path), 1, "the file has no record (empty or only blank lines)"))
     if problems:
         raise CorpusError(problems)
     return records
