@@ -20,7 +20,7 @@ print(json.dumps({"pipes": nlp.pipe_names, "events": doc._.events, "relations": 
 """
 
 
-def test_tiny_transformer_trains_packages_installs_and_loads(tmp_path):
+def test_tiny_transformer_trains_packages_installs_and_loads(tmp_path, places_path):
     tiny = tmp_path / "tiny-fr-roberta"
     made = run_script("scripts/make_tiny_transformer.py", tiny)
     assert made.returncode == 0, made.stderr[-2000:]
@@ -31,7 +31,8 @@ def test_tiny_transformer_trains_packages_installs_and_loads(tmp_path):
     trained = run_salve("train", "--config", "configs/trf.cfg", "--train", tmp_path / "train.spacy",
                          "--dev", tmp_path / "dev.spacy", "--output", tmp_path / "training",
                          "--override", f"components.transformer.model.name={tiny}",
-                         "--override", "training.max_steps=4", "--override", "training.eval_frequency=2")
+                         "--override", "training.max_steps=4", "--override", "training.eval_frequency=2",
+                         "--override", f"paths.places={places_path}")
     assert trained.returncode == 0, trained.stdout[-3000:] + trained.stderr[-3000:]
     built = run_salve("package", tmp_path / "training" / "model-best", tmp_path / "packages",
                        "--name", "salve_trf", "--version", "0.0.1")
