@@ -90,3 +90,9 @@ def test_a_dateline_dates_the_dispatch_not_the_attack():
     assert event_date(text, text.index("Deux"), WED) == ("2024-07-16", "day")
     text = "KIEV (Reuters) — Des drones ont visé l'aérodrome dimanche."
     assert event_date(text, text.index("Des drones"), WED) == ("2024-07-14", "day")
+
+
+def test_time_words_inside_other_words_are_not_dates():
+    assert event_date("Selon la hiérarchie militaire, Thierry a ouvert le fichier.", 0, WED) == ("2024-07-17", "week")
+    text = "Titre\nBEYROUTH, 8 juin (AFP) - Des roquettes ont visé la base."
+    assert event_date(text, text.index("Des"), "2024-06-10") == ("2024-06-10", "week")  # a dateline after a title

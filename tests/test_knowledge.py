@@ -143,3 +143,18 @@ def test_actor_links_relate_members_umbrellas_and_backers(knowledge):
     assert knowledge.actors_related("kataeb_hezbollah", "pro_iranian_militias")  # "des milices soutenues par l'Iran"
     assert knowledge.actors_related("kataeb_hezbollah", "iran")
     assert not knowledge.actors_related("jnim", "pro_iranian_militias") and not knowledge.actors_related("jnim", "iran")
+
+
+def test_review_cases_of_the_linker(knowledge):
+    # an English "at"/"an" before a name is not a dropped Arabic article
+    text = "the attack at Ain al-Asad"
+    (start, end, _), = knowledge.installation_spans(text)
+    assert text[start:end] == "Ain al-Asad"
+    # "Port Sudan" is a name, not "port" + the country
+    assert knowledge.link_installation("une base navale au Soudan") is None
+    # "port" inside "aéroport" does not name a port
+    assert normalise("l'aéroport") and knowledge.link_installation("la base de Y") is None
+    # folded spans are computed once per text and filtered by range
+    text = "Des tirs visaient la base d'Aïn al-Asad. Puis la base de Harir."
+    first = knowledge.installation_spans(text, 0, text.index("Puis"))
+    assert len(first) == 1 and len(knowledge.installation_spans(text)) >= 1

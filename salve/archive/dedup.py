@@ -101,18 +101,30 @@ def _vague(event: Dict[str, Any]) -> bool:
 def cluster(events: Sequence[Dict[str, Any]], max_km: float = 25.0) -> List[List[int]]:
     """Groups of event indices: complete linkage (events taken by date then input order); then an event placed only
     to its country joins the one group of that country, dates and weapons, if there is exactly one."""
-    order = sorted(range(len(events)), key=lambda i: (_day(events[i]) or dt.date.max, i))
+    days = [_day(e) for e in events]
+    order = sorted(range(len(events)), key=lambda i: (days[i] or dt.date.max, i))
     groups: List[List[int]] = []
+    latest: List[Optional[dt.date]] = []  # the latest date of each group
+    active: List[int] = []  # groups that can still take an event: no rule links dates more than a month apart
     for i in order:
-        for group in groups:
-            if all(compatible(events[i], events[j], max_km) for j in group):
-                group.append(i)
+        if days[i] is not None:
+            active = [g for g in active if latest[g] is None or (days[i] - latest[g]).days <= 31]
+        for g in active:
+            if all(compatible(events[i], events[j], max_km) for j in groups[g]):
+                groups[g].append(i)
+                latest[g] = days[i] or latest[g]
                 break
         else:
             groups.append([i])
+            latest.append(days[i])
+            active.append(len(groups) - 1)
+    by_country: Dict[Optional[str], List[List[int]]] = {}
+    for g in groups:
+        for country in {_country(events[j]) for j in g}:
+            by_country.setdefault(country, []).append(g)
     for group in [g for g in groups if len(g) == 1 and _vague(events[g[0]]) and _country(events[g[0]])]:
         e = events[group[0]]
-        candidates = [g for g in groups if g is not group and not all(_vague(events[j]) for j in g)
+        candidates = [g for g in by_country.get(_country(e), []) if g is not group and g and not all(_vague(events[j]) for j in g)
                       and all(events[j]["article"] != e["article"] and _country(events[j]) == _country(e)
                               and same_time(e, events[j]) and same_weapons(e, events[j]) for j in g)]
         if len(candidates) == 1:

@@ -18,6 +18,7 @@ installed); without it a `LocalCluster` of `--workers` processes with one thread
 import json
 import os
 import time
+import uuid
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
@@ -127,7 +128,8 @@ def run_archive(inputs: Sequence[Path], model: str, out: Path, workers: int = 2,
             if scheduler:  # an existing cluster: tasks need at least one worker, which may still be joining
                 client.wait_for_workers(1, timeout=300)
             summary["workers"] = len(client.scheduler_info().get("workers", {}))
-            futures = {client.submit(process_partition, model, parts[i], batch_size, key=f"salve-{out.name}-{_name(i)}",
+            token = uuid.uuid4().hex[:8]  # keys unique to this run, so that runs sharing a scheduler never mix
+            futures = {client.submit(process_partition, model, parts[i], batch_size, key=f"salve-{token}-{_name(i)}",
                                      pure=False): i for i in todo}
             first = None
             samples: List[Dict[str, float]] = []
@@ -147,8 +149,8 @@ def run_archive(inputs: Sequence[Path], model: str, out: Path, workers: int = 2,
                 sampler = threading.Thread(target=sample, daemon=True)
                 sampler.start()
             bar = tqdm(total=len(todo), desc="partitions", unit="part", disable=not progress)
-            for future in as_completed(futures):
-                index = futures[future]
+            for future in as_completed(list(futures)):
+                index = futures.pop(future)  # written, then released: a partition's results leave the workers
                 try:
                     counts = write_partition(out, index, future.result())
                     summary["events"] += counts["events"]
@@ -157,6 +159,7 @@ def run_archive(inputs: Sequence[Path], model: str, out: Path, workers: int = 2,
                         first = time.perf_counter() - started
                 except Exception as err:  # noqa: BLE001 - a lost partition is reported and redone by a rerun
                     summary["partition_errors"].append(f"{_name(index)}: {type(err).__name__}: {err}")
+                future.release()
                 bar.update(1)
             bar.close()
             if sampler is not None:

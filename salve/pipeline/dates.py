@@ -32,16 +32,16 @@ _MONTH = "|".join(MONTHS)
 _WEEKDAY = "|".join(WEEKDAYS)
 # One alternation, tried left to right in the normalised text (lower case, no accents, hyphens as spaces).
 _EXPRESSION = re.compile(
-    rf"(?P<night>dans la nuit (?:de|du) (?P<n1>{_WEEKDAY}) (?:a|au) (?P<n2>{_WEEKDAY}))"
+    rf"(?<!\w)(?:(?P<night>dans la nuit (?:de|du) (?P<n1>{_WEEKDAY}) (?:a|au) (?P<n2>{_WEEKDAY}))"
     rf"|(?P<absolute>(?:(?:{_WEEKDAY}) )?{_DAY} (?:{_MONTH})(?: (?:19|20)\d\d)?)"
     rf"|(?P<weekday>(?P<wd>{_WEEKDAY})(?: (?P<last>dernier))?)(?! \d)"
     rf"|(?P<relative>avant hier|hier|la veille|aujourd'hui|ce matin|ce soir|cette nuit|la nuit derniere|"
     rf"il y a (?P<ago>\d+|deux|trois|quatre|cinq|six) jours)"
     rf"|(?P<week>la semaine derniere|ces derniers jours|cette semaine)"
     rf"|(?P<month>(?:en|debut|fin|mi|courant|a la fin de|au debut de) (?P<mname>{_MONTH})(?: (?P<myear>(?:19|20)\d\d))?"
-    rf"|(?:fin|debut) (?P<yonly>(?:19|20)\d\d))")
+    rf"|(?:fin|debut) (?P<yonly>(?:19|20)\d\d)))(?!\w)")
 # A wire dateline ("BEYROUTH, 8 juin (AFP) - ", "KIEV (Reuters) — ") dates the dispatch, not the attack.
-_DATELINE = re.compile(r"^\s*[A-ZÀ-Ý][A-ZÀ-Ý'’. -]+(?:,\s*(?:le\s+)?(?:1er|\d{1,2})\s+\w+(?:\s+\d{4})?)?\s*(?:\([^)]{1,40}\))?\s*[-–—:]\s+")
+_DATELINE = re.compile(r"\s*[A-ZÀ-Ý][A-ZÀ-Ý'’. -]+(?:,\s*(?:le\s+)?(?:1er|\d{1,2})\s+\w+(?:\s+\d{4})?)?\s*(?:\([^)]{1,40}\))?\s*[-–—:]\s+")
 _NUMBERS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6}
 _SENTENCE_END = re.compile(r"[.!?]\s+|\n+")
 

@@ -76,7 +76,7 @@ class Places:
         key = fold_name(name)
         if key and len(key) > 2:
             bucket = self._index.setdefault(key, [])
-            if len(bucket) < 12:  # very common names ("San José") keep their 12 largest places
+            if place not in bucket and len(bucket) < 12:  # very common names ("San José") keep their 12 largest places
                 bucket.append(place)
 
     def town(self, i: int) -> Dict[str, Any]:

@@ -47,7 +47,7 @@ _TYPE_PREFIX = re.compile(
     r"quartier general|qg|port|depot|centre|champ|terminal|ecole|fort|cantonnement|super camp)"
     r"(?: (?:aerienne|navale|militaire|international|internationale|aeroportuaire|petrolier|petrolifere|gazier|"
     r"logistique|operationnel|operationnelle|avance|avancee|para|de la minusma|de l'onu|de la finul))*"
-    r" (?:de la |de l'|du |des |de |d')?|camp |fort |fob |cob )")
+    r" (?:de la |de l'|du |des |de |d')|camp |fort |fob |cob )")  # "Port Sudan" keeps its name: no connector
 _TYPE_SUFFIX = re.compile(r" (?:international airport|airport|air base|airbase|airfield|air field|naval base|base|camp|"
                           r"cantonment|garrison|port|airstrip|military airport)$")
 
@@ -75,6 +75,7 @@ class _PhraseIndex:
                  resolve: Optional[Callable[[List[Any], str], Optional[Any]]] = None):
         self.key: Callable[[str], str] = fold_name if fold else normalise
         self.fold = fold
+        self._last_text: Optional[Tuple[str, List[Tuple[int, int, str]]]] = None
         self.resolve = resolve
         self.entries: Dict[str, List[Any]] = {}
         for phrase, value in phrases:
@@ -107,6 +108,17 @@ class _PhraseIndex:
             return None
         return self._value(max(matches, key=len), text)
 
+    def _folded_matches(self, text: str) -> List[Tuple[int, int, str]]:
+        if self._last_text is not None and self._last_text[0] == text:
+            return self._last_text[1]
+        folded = fold_in_place(text)
+        matches = []
+        for m in self.spaced.finditer(folded.text):
+            s, e = folded.span(m.start(1), m.end(1))
+            matches.append((s, e, " ".join(m.group(1).split())))
+        self._last_text = (text, matches)
+        return matches
+
     def spans(self, text: str, start: int = 0, end: Optional[int] = None) -> List[Tuple[int, int, Any]]:
         """Non-overlapping matches in text[start:end] as (start, end, value), offsets into `text`; of overlapping
         matches the longest wins, then the leftmost."""
@@ -119,12 +131,8 @@ class _PhraseIndex:
             for m in self.spaced.finditer(flat, start, end):
                 if m.end(1) <= end:
                     found.append((m.start(1), m.end(1), " ".join(m.group(1).split())))
-        else:
-            folded = fold_in_place(text)
-            for m in self.spaced.finditer(folded.text):
-                s, e = folded.span(m.start(1), m.end(1))
-                if s >= start and e <= end:
-                    found.append((s, e, " ".join(m.group(1).split())))
+        else:  # the whole text once per text (the rules ask sentence by sentence), then the range
+            found = [f for f in self._folded_matches(text) if f[0] >= start and f[1] <= end]
         chosen: List[Tuple[int, int, str]] = []
         for s, e, key in sorted(found, key=lambda f: (f[0] - f[1], f[0])):
             if all(e <= cs or s >= ce for cs, ce, _ in chosen):
@@ -148,7 +156,7 @@ def _same(a: Any, b: Any) -> bool:
 def _installation_by_kind(candidates: List[Dict[str, Any]], text: str) -> Optional[Dict[str, Any]]:
     """The one candidate whose kind the text names ("l'aéroport d'X" rather than "la base aérienne d'X"), else None."""
     plain = normalise(text)
-    named = [c for c in candidates if any(w in plain for w in _KIND_WORDS.get(c.get("kind", ""), ()))]
+    named = [c for c in candidates if any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", plain) for w in _KIND_WORDS.get(c.get("kind", ""), ()))]
     return named[0] if len(named) == 1 else None
 
 

@@ -79,7 +79,7 @@ _PASSES: List[Tuple["re.Pattern[str]", Replacement]] = [
     (re.compile(r"(?<=\w\w)'(?=\w)"), ""),
 ]
 # What the article pass drops right before a match: kept inside the span ("base d'Al-Asad", not "base d'Al-[Asad]").
-_ARTICLE_BEFORE = re.compile(r"(?<!\w)(?:[aeu]l|a(?:sh|ch|th|dh|d|r|s|t|z|n)|e[dzr])[\s]+$")
+_ARTICLE_BEFORE = re.compile(r"(?<!\w)(?:[aeu]l|a(?P<c>sh|ch|th|dh|d|r|s|t|z|n)|e(?P<e>[dzr]))[\s]+$")
 
 
 class _Edits:
@@ -141,7 +141,9 @@ class FoldedText:
             end += 1
         article = _ARTICLE_BEFORE.search(self._flat, max(0, start - 6), start)
         if article and (article.start() == 0 or not self._flat[article.start() - 1].isalnum()):
-            start = article.start()
+            sun = article.group("c") or article.group("e")  # "ash Shaddadi", "ez Zor": only before its own consonant
+            if not sun or self._flat.startswith(sun.replace("sh", "s")[:1], start):
+                start = article.start()
         return start, end
 
 
