@@ -17,10 +17,11 @@ installed); without it a `LocalCluster` of `--workers` processes with one thread
 """
 import json
 import os
+import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from wasabi import msg
 
@@ -53,10 +54,6 @@ def process_partition(model: str, documents: Sequence[Document], batch_size: int
             results.append(result)
     return {"results": results, "seconds": time.perf_counter() - started, "pid": os.getpid(),
             "pipeline_loads": _LOADS["count"]}
-
-
-def partition(documents: List[Document], size: int) -> List[List[Document]]:
-    return [documents[i:i + size] for i in range(0, len(documents), size)]
 
 
 def _name(index: int) -> str:
@@ -104,70 +101,102 @@ def _rss_mb() -> float:
     return 0.0
 
 
+def _partitions(documents: Iterable[Document], size: int) -> Iterator[Tuple[int, List[Document]]]:
+    """(index, documents) of each partition, read as they come: the archive is never held whole in memory."""
+    batch: List[Document] = []
+    index = 0
+    for document in documents:
+        batch.append(document)
+        if len(batch) == size:
+            yield index, batch
+            index, batch = index + 1, []
+    if batch:
+        yield index, batch
+
+
 def run_archive(inputs: Sequence[Path], model: str, out: Path, workers: int = 2, scheduler: Optional[str] = None,
                 partition_size: int = 200, batch_size: int = 32, progress: bool = True,
                 memory_every: Optional[float] = None) -> Dict[str, Any]:
     """Extract every document of `inputs` into `out` (see the module docstring); returns the run's summary.
 
-    With `memory_every` (seconds), the workers' RSS is sampled that often into the summary (`worker_rss_mb`)."""
+    Partitions are read and submitted as the cluster finishes them, two per worker at a time, so neither the client
+    nor the workers hold more than a few partitions. With `memory_every` (seconds), the workers' RSS is sampled
+    that often into the summary (`worker_rss_mb`)."""
     from dask.distributed import Client, LocalCluster, as_completed
     from tqdm import tqdm
 
     started = time.perf_counter()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    documents = list(read_documents(list(inputs)))
-    parts = partition(documents, partition_size)
-    todo = [i for i in range(len(parts)) if not (out / f"{_name(i)}.done").exists()]
-    summary: Dict[str, Any] = {"documents": len(documents), "partitions": len(parts), "skipped": len(parts) - len(todo),
-                               "events": 0, "failed": 0, "partition_errors": [], "workers": None}
-    if todo:
-        cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                      dashboard_address=None)
-        with Client(scheduler or cluster) as client:
-            if scheduler:  # an existing cluster: tasks need at least one worker, which may still be joining
-                client.wait_for_workers(1, timeout=300)
-            summary["workers"] = len(client.scheduler_info().get("workers", {}))
-            token = uuid.uuid4().hex[:8]  # keys unique to this run, so that runs sharing a scheduler never mix
-            futures = {client.submit(process_partition, model, parts[i], batch_size, key=f"salve-{token}-{_name(i)}",
-                                     pure=False): i for i in todo}
-            first = None
-            samples: List[Dict[str, float]] = []
-            sampler = None
-            if memory_every:
-                import threading
+    summary: Dict[str, Any] = {"documents": 0, "partitions": 0, "skipped": 0, "events": 0, "failed": 0,
+                               "partition_errors": [], "workers": None}
+    cluster = client = sampler = None
+    stop = threading.Event()
+    samples: List[Dict[str, float]] = []
+    pending: Dict[Any, int] = {}
+    done_stream = None
+    first: Optional[float] = None
+    token = uuid.uuid4().hex[:8]  # keys unique to this run, so that runs sharing a scheduler never mix
+    bar = tqdm(desc="partitions", unit="part", disable=not progress)
 
-                stop = threading.Event()
+    def collect(future) -> None:
+        nonlocal first
+        index = pending.pop(future)
+        try:
+            counts = write_partition(out, index, future.result())
+            summary["events"] += counts["events"]
+            summary["failed"] += counts["failed"]
+            if first is None:
+                first = time.perf_counter() - started
+        except Exception as err:  # noqa: BLE001 - a lost partition is reported and redone by a rerun
+            summary["partition_errors"].append(f"{_name(index)}: {type(err).__name__}: {err}")
+        future.release()  # written: its results can leave the workers
+        bar.update(1)
 
-                def sample() -> None:
-                    while not stop.wait(memory_every):
-                        try:
-                            samples.append(client.run(_rss_mb))
-                        except Exception:  # noqa: BLE001 - the cluster is closing
-                            return
+    try:
+        for index, documents in _partitions(read_documents(list(inputs)), partition_size):
+            summary["partitions"] += 1
+            summary["documents"] += len(documents)
+            if (out / f"{_name(index)}.done").exists():
+                summary["skipped"] += 1
+                continue
+            if client is None:  # started at the first partition to do: a finished run starts no cluster
+                cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                                              dashboard_address=None)
+                client = Client(scheduler or cluster)
+                if scheduler:  # an existing cluster: tasks need at least one worker, which may still be joining
+                    client.wait_for_workers(1, timeout=300)
+                summary["workers"] = len(client.scheduler_info().get("workers", {}))
+                done_stream = as_completed()
+                if memory_every:
+                    def sample() -> None:
+                        while not stop.wait(memory_every):
+                            try:
+                                samples.append(client.run(_rss_mb))
+                            except Exception:  # noqa: BLE001 - the cluster is closing
+                                return
 
-                sampler = threading.Thread(target=sample, daemon=True)
-                sampler.start()
-            bar = tqdm(total=len(todo), desc="partitions", unit="part", disable=not progress)
-            for future in as_completed(list(futures)):
-                index = futures.pop(future)  # written, then released: a partition's results leave the workers
-                try:
-                    counts = write_partition(out, index, future.result())
-                    summary["events"] += counts["events"]
-                    summary["failed"] += counts["failed"]
-                    if first is None:
-                        first = time.perf_counter() - started
-                except Exception as err:  # noqa: BLE001 - a lost partition is reported and redone by a rerun
-                    summary["partition_errors"].append(f"{_name(index)}: {type(err).__name__}: {err}")
-                future.release()
-                bar.update(1)
-            bar.close()
-            if sampler is not None:
-                stop.set()
-                sampler.join()
-                summary["worker_rss_mb"] = samples
+                    sampler = threading.Thread(target=sample, daemon=True)
+                    sampler.start()
+            while len(pending) >= 2 * max(1, summary["workers"] or 1):
+                collect(next(done_stream))
+            future = client.submit(process_partition, model, documents, batch_size, key=f"salve-{token}-{_name(index)}",
+                                   pure=False)
+            pending[future] = index
+            done_stream.add(future)
+        while pending:
+            collect(next(done_stream))
+    finally:
+        bar.close()
+        if sampler is not None:
+            stop.set()
+            sampler.join()
+            summary["worker_rss_mb"] = samples
+        if client is not None:
+            client.close()
         if cluster is not None:
             cluster.close()
+    if client is not None:
         summary["seconds_to_first_partition"] = first
     summary["seconds"] = time.perf_counter() - started
     (out / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf8")
