@@ -22,18 +22,13 @@ rules, in the spirit of ACLED's:
 - actor: the claimant if any source reports a claim, else the actor blamed by most sources (attribution kind kept).
 """
 import datetime as dt
-import math
 from collections import Counter
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence
+
+from salve.pipeline.geocoding import distance_km
 
 PRECISION_RANK = {"site": 0, "town": 1, "region": 2, "country": 3, None: 4}
 DATE_RANK = {"day": 0, "week": 1, "month": 2, None: 3}
-
-
-def _km(a: Tuple[float, float], b: Tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 def flatten(results: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
@@ -61,7 +56,7 @@ def same_place(a: Dict[str, Any], b: Dict[str, Any], max_km: float = 25.0) -> bo
     la, lb = a.get("location") or {}, b.get("location") or {}
     pa, pb = la.get("geo_precision"), lb.get("geo_precision")
     if pa in ("site", "town") and pb in ("site", "town"):
-        return _km((la["lat"], la["lon"]), (lb["lat"], lb["lon"])) <= max_km
+        return distance_km((la["lat"], la["lon"]), (lb["lat"], lb["lon"])) <= max_km
     if "region" in (pa, pb) and pa in ("site", "town", "region") and pb in ("site", "town", "region"):
         return bool(la.get("admin1")) and la.get("admin1") == lb.get("admin1") and la.get("country_code") == lb.get("country_code")
     return False

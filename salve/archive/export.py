@@ -2,18 +2,14 @@
 import csv
 import json
 from pathlib import Path
-from typing import Any, Dict, List, Sequence
+from typing import Any, Dict, Sequence
 
-from salve.pipeline.export import SUB_EVENT_TYPES
+from salve.pipeline.export import SUB_EVENT_TYPES, blank, feature_collection
 
 ATTACK_COLUMNS = ["attack_id", "event_date", "date_precision", "event_type", "sub_event_type", "actor1", "attribution",
                   "target", "target_id", "location", "admin1", "country", "iso", "latitude", "longitude", "geo_precision",
                   "fatalities", "fatalities_min", "fatalities_max", "injuries", "injuries_min", "injuries_max",
                   "weapons", "n_sources", "sources", "notes"]
-
-
-def _blank(value: Any) -> Any:
-    return "" if value is None else value
 
 
 def attack_row(attack: Dict[str, Any]) -> Dict[str, Any]:
@@ -29,15 +25,15 @@ def attack_row(attack: Dict[str, Any]) -> Dict[str, Any]:
     if attack.get("unclaimed"):
         notes.append("unclaimed")
     return {
-        "attack_id": attack["attack_id"], "event_date": _blank(attack.get("date")), "date_precision": _blank(attack.get("date_precision")),
+        "attack_id": attack["attack_id"], "event_date": blank(attack.get("date")), "date_precision": blank(attack.get("date_precision")),
         "event_type": "Explosions/Remote violence", "sub_event_type": SUB_EVENT_TYPES.get(primary, "Attack"),
-        "actor1": _blank(attack.get("actor")), "attribution": _blank(attack.get("attribution")),
-        "target": _blank(attack.get("target")), "target_id": _blank(attack.get("target_id")),
-        "location": _blank(where.get("name")), "admin1": _blank(where.get("admin1")), "country": _blank(where.get("country")),
-        "iso": _blank(where.get("country_code")), "latitude": _blank(where.get("lat")), "longitude": _blank(where.get("lon")),
-        "geo_precision": _blank(where.get("geo_precision")),
-        "fatalities": _blank(fat["count"]), "fatalities_min": _blank(fat["min"]), "fatalities_max": _blank(fat["max"]),
-        "injuries": _blank(inj["count"]), "injuries_min": _blank(inj["min"]), "injuries_max": _blank(inj["max"]),
+        "actor1": blank(attack.get("actor")), "attribution": blank(attack.get("attribution")),
+        "target": blank(attack.get("target")), "target_id": blank(attack.get("target_id")),
+        "location": blank(where.get("name")), "admin1": blank(where.get("admin1")), "country": blank(where.get("country")),
+        "iso": blank(where.get("country_code")), "latitude": blank(where.get("lat")), "longitude": blank(where.get("lon")),
+        "geo_precision": blank(where.get("geo_precision")),
+        "fatalities": blank(fat["count"]), "fatalities_min": blank(fat["min"]), "fatalities_max": blank(fat["max"]),
+        "injuries": blank(inj["count"]), "injuries_min": blank(inj["min"]), "injuries_max": blank(inj["max"]),
         "weapons": "; ".join(f"{t}:{'' if c['min'] is None else c['min']}-{'' if c['max'] is None else c['max']}" for t, c in weapons.items()),
         "n_sources": len(attack["sources"]),
         "sources": "; ".join(f"{s['article']} ({s['source']})" if s.get("source") else s["article"] for s in attack["sources"]),
@@ -60,16 +56,8 @@ def write_tables(attacks: Sequence[Dict[str, Any]], out: Path) -> Dict[str, Path
         writer.writeheader()
         writer.writerows(rows)
     pq.write_table(pa.table({c: [str(r[c]) for r in rows] for c in ATTACK_COLUMNS}), paths["parquet"])
-    paths["geojson"].write_text(json.dumps(geojson(rows), ensure_ascii=False), encoding="utf8")
+    paths["geojson"].write_text(json.dumps(feature_collection(rows), ensure_ascii=False), encoding="utf8")
     with paths["jsonl"].open("w", encoding="utf8") as f:
         for attack in attacks:
             f.write(json.dumps(attack, ensure_ascii=False) + "\n")
     return paths
-
-
-def geojson(rows: List[Dict[str, Any]]) -> Dict[str, Any]:
-    """Attacks with coordinates as Points; the others listed with a null geometry."""
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": row,
-         "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]} if row["latitude"] != "" else None}
-        for row in rows]}

@@ -12,7 +12,6 @@ coordinates and the place the geocoder finds when the installation's coordinates
 about an installation outside the gazetteer would get).
 """
 import json
-import math
 import statistics
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -21,14 +20,9 @@ from typing import Any, Dict, List, Optional, Sequence
 from spacy.tokens import Doc
 
 from salve.pipeline.events import build_events, sentence_bounds
-from salve.pipeline.geocoding import PRECISIONS, Places, locate_event, text_countries
+from salve.pipeline.geocoding import PRECISIONS, Places, distance_km, locate_event, text_countries
 from salve.pipeline.knowledge import Knowledge
-
-
-def _prf(tp: int, fp: int, fn: int) -> Dict[str, float]:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return {"p": p, "r": r, "f": 2 * p * r / (p + r) if p + r else 0.0, "tp": tp, "fp": fp, "fn": fn}
+from salve.pipeline.scoring import prf
 
 
 def read_gold_links(path: Path) -> List[Dict[str, Any]]:
@@ -61,14 +55,7 @@ def linking_scores(gold_links: Sequence[Dict[str, Any]], kb: Knowledge) -> Dict[
             c[2] += row["id"] is not None and predicted != row["id"]
         if predicted != row["id"]:
             errors.append({"mention": row["mention"], "gold": row["id"], "predicted": predicted, "corpus": row["corpus"]})
-    return {"scores": {k: _prf(*v) for k, v in sorted(counts.items())}, "errors": errors}
-
-
-def _km(a: Sequence[float], b: Sequence[float]) -> float:
-    """Great-circle distance (haversine, km)."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
+    return {"scores": {k: prf(*v) for k, v in sorted(counts.items())}, "errors": errors}
 
 
 def geocoding_scores(gold_docs: Sequence[Doc], kb: Knowledge, places: Places) -> Dict[str, Any]:
@@ -92,7 +79,7 @@ def geocoding_scores(gold_docs: Sequence[Doc], kb: Knowledge, places: Places) ->
             guess = locate_event(hidden, doc.text, bounds, places, text_countries(doc.text, places, []))
             fallback_levels[guess["geo_precision"] or "none"] += 1
             if guess["lat"] is not None:
-                distances.append(_km(truth, (guess["lat"], guess["lon"])))
+                distances.append(distance_km(truth, (guess["lat"], guess["lon"])))
     total = sum(levels.values())
     withheld = sum(fallback_levels.values())
 

@@ -42,29 +42,36 @@ def _count(value: Optional[Dict[str, Any]]) -> Any:
     return "" if value is None or value.get("count") is None else value["count"]
 
 
+def blank(value: Any) -> Any:
+    """A table cell: None as an empty string."""
+    return "" if value is None else value
+
+
+def feature_collection(rows: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """A GeoJSON FeatureCollection of table rows (with `latitude`/`longitude` columns): a Point where the row has
+    coordinates, a null geometry otherwise (RFC 7946 allows it), so the collection lists every row."""
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": row,
+         "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]}
+         if row["latitude"] != "" and row["longitude"] != "" else None}
+        for row in rows]}
+
+
 def _location_columns(event: Dict[str, Any]) -> Dict[str, Any]:
     """The geocoder's location (`salve_geocoder`); a pipeline without it gives the linked installation's point."""
     target = event.get("target") or {}
     where = event.get("location") or {"name": target.get("name"), "country_code": target.get("country"),
                                       "lat": target.get("lat"), "lon": target.get("lon"),
                                       "geo_precision": "site" if target.get("lat") is not None else None}
-    blank = lambda value: "" if value is None else value  # noqa: E731
     return {"location": blank(where.get("name")), "admin1": blank(where.get("admin1")), "country": blank(where.get("country")),
             "iso": blank(where.get("country_code")), "latitude": blank(where.get("lat")), "longitude": blank(where.get("lon")),
             "geo_precision": blank(where.get("geo_precision"))}
 
 
 def geojson(results: List[Dict[str, Any]]) -> Dict[str, Any]:
-    """A GeoJSON FeatureCollection with one Feature per event; events without a location have a null geometry
-    (RFC 7946 allows it), so the collection lists every event."""
-    features = []
-    for result in results:
-        for row, event in zip(event_rows(result), result.get("events", [])):
-            point = row["latitude"] != "" and row["longitude"] != ""
-            features.append({"type": "Feature",
-                             "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]} if point else None,
-                             "properties": {**row, "location_source": (event.get("location") or {}).get("source")}})
-    return {"type": "FeatureCollection", "features": features}
+    """One Feature per event of the document results (see `feature_collection`)."""
+    return feature_collection([{**row, "location_source": (event.get("location") or {}).get("source")}
+                               for result in results for row, event in zip(event_rows(result), result.get("events", []))])
 
 
 def event_rows(result: Dict[str, Any], date: Optional[str] = None) -> List[Dict[str, Any]]:

@@ -12,6 +12,7 @@ are not read as locations: a place needs a locative word before it ("à", "près
 
 The place table comes from `salve build-places` (GeoNames, pycountry, CLDR) and is stored inside the pipeline.
 """
+import math
 import re
 from bisect import bisect_right
 from typing import Any, Dict, Iterable, List, Optional, Tuple
@@ -39,6 +40,13 @@ _NAME = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’]*(?:(?:[\s-]+(?:al|el|ez|ad|as|ar|ac
                    r"[A-ZÀ-ÖØ-Þ][\w'’]*){0,3}")
 _MAX_WORDS = 4
 _FRENCH_WORDS = {normalise(w) for w in STOP_WORDS} | {"nord", "sud", "est", "ouest", "base", "camp", "armee", "etat", "ville"}
+
+
+def distance_km(a: Tuple[float, float], b: Tuple[float, float]) -> float:
+    """Great-circle distance (haversine) between two (lat, lon) points, km."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 class Places:

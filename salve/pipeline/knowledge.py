@@ -165,6 +165,7 @@ class Knowledge:
         self.data = data
         self.installations: List[Dict[str, Any]] = data.get("installations", [])
         self.actors: List[Dict[str, Any]] = data.get("actors", [])
+        self._actor_by_id: Dict[str, Dict[str, Any]] = {a["id"]: a for a in self.actors if "id" in a}
         weapons = data.get("weapons", {"types": [], "terms": []})
         self.weapon_types: List[str] = weapons.get("types", [])
         self.weapon_terms: List[Dict[str, str]] = weapons.get("terms", [])
@@ -227,7 +228,7 @@ class Knowledge:
     def associated_actors(self, actor_id: str) -> List[str]:
         """Names of the umbrellas an actor belongs to and of the states that back it, transitively (ACLED's
         "associated actors"): Kataëb Hezbollah -> Résistance islamique en Irak, Hachd al-Chaabi, Iran."""
-        by_id = {a["id"]: a for a in self.actors}
+        by_id = self._actor_by_id
         seen: List[str] = []
         todo = [actor_id]
         while todo:
@@ -241,7 +242,7 @@ class Knowledge:
     def actors_related(self, a: str, b: str) -> bool:
         """Whether two actor ids are one actor, or one is an umbrella or backer of the other ("des milices
         soutenues par l'Iran" and Kataëb Hezbollah)."""
-        by_id = {x["id"]: x for x in self.actors}
+        by_id = self._actor_by_id
         if a == b or by_id.get(b, {}).get("name") in self.associated_actors(a) or by_id.get(a, {}).get("name") in self.associated_actors(b):
             return True
         for umbrella, member in ((a, b), (b, a)):  # an umbrella named by its backer covers every group that backer backs

@@ -4,8 +4,9 @@ The knowledge is read once from a directory at `initialize` time (`[initialize.c
 knowledge_dir = ...` in the config, or `nlp.initialize()` after `add_pipe`) and saved inside the pipeline
 directory, so a loaded or packaged pipeline needs no file from the repository.
 """
+import hashlib
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Dict, Iterable, Optional
 
 import srsly
 from spacy import util
@@ -13,6 +14,19 @@ from spacy.language import Language
 from spacy.training import Example
 
 from .knowledge import Knowledge
+
+# A pipeline's knowledge components store the same knowledge; on loading they share one Knowledge (its phrase
+# indices take about a second to compile), keyed by the digest of the stored bytes.
+_SHARED: Dict[str, Knowledge] = {}
+
+
+def _shared_knowledge(raw: bytes, decode: Callable[[bytes], Dict[str, Any]]) -> Knowledge:
+    key = hashlib.sha1(raw).hexdigest()
+    if key not in _SHARED:
+        if len(_SHARED) >= 4:
+            _SHARED.pop(next(iter(_SHARED)))
+        _SHARED[key] = Knowledge(decode(raw))
+    return _SHARED[key]
 
 
 class KnowledgeComponent:
@@ -36,7 +50,7 @@ class KnowledgeComponent:
         return srsly.msgpack_dumps({"knowledge": self.knowledge.to_dict()})
 
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "KnowledgeComponent":
-        self.knowledge = Knowledge(srsly.msgpack_loads(data)["knowledge"])
+        self.knowledge = _shared_knowledge(data, lambda raw: srsly.msgpack_loads(raw)["knowledge"])
         self.setup()
         return self
 
@@ -47,7 +61,7 @@ class KnowledgeComponent:
 
     def from_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> "KnowledgeComponent":
         def read(p: Path) -> None:
-            self.knowledge = Knowledge(srsly.read_json(p.with_suffix(".json")))
+            self.knowledge = _shared_knowledge(p.with_suffix(".json").read_bytes(), srsly.json_loads)
 
         util.from_disk(path, {"knowledge": read}, exclude)
         self.setup()
