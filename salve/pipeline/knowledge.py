@@ -85,13 +85,9 @@ class _PhraseIndex:
             candidates = self.entries.setdefault(key, [])
             if not any(_same(value, c) for c in candidates):
                 candidates.append(value)
-        ordered = sorted(self.entries, key=len, reverse=True)
-        # Look-aheads find overlapping matches, so that a longer name starting a little later wins over a shorter one
-        # starting earlier ("l'État islamique" inside "l'État islamique au Grand Sahara").
-        self.pattern = re.compile(r"(?<![\w])(?=(" + "|".join(re.escape(k) for k in ordered) + r")(?![\w]))") if ordered else None
-        # The same phrases with any run of whitespace between words, for search in un-collapsed text.
-        self.spaced = re.compile(r"(?<![\w])(?=(" + "|".join(r"\s+".join(re.escape(w) for w in k.split(" ")) for k in ordered)
-                                 + r")(?![\w]))") if ordered else None
+        # One regular expression for all phrases, as a trie (see `_trie_pattern`): a plain alternation of thousands of
+        # phrases is tried phrase by phrase at every word start, the trie once per character.
+        self.pattern = re.compile(_trie_pattern(self.entries)) if self.entries else None
 
     def _value(self, key: str, text: str) -> Optional[Any]:
         candidates = self.entries[key]
@@ -103,7 +99,7 @@ class _PhraseIndex:
         """Value of the longest phrase occurring in `text` (leftmost among equally long), or None."""
         if self.pattern is None:
             return None
-        matches = [m.group(1) for m in self.pattern.finditer(self.key(text))]
+        matches = [" ".join(m.group(1).split()) for m in self.pattern.finditer(self.key(text))]
         if not matches:
             return None
         return self._value(max(matches, key=len), text)
@@ -113,7 +109,7 @@ class _PhraseIndex:
             return self._last_text[1]
         folded = fold_in_place(text)
         matches = []
-        for m in self.spaced.finditer(folded.text):
+        for m in self.pattern.finditer(folded.text):
             s, e = folded.span(m.start(1), m.end(1))
             matches.append((s, e, " ".join(m.group(1).split())))
         self._last_text = (text, matches)
@@ -122,13 +118,13 @@ class _PhraseIndex:
     def spans(self, text: str, start: int = 0, end: Optional[int] = None) -> List[Tuple[int, int, Any]]:
         """Non-overlapping matches in text[start:end] as (start, end, value), offsets into `text`; of overlapping
         matches the longest wins, then the leftmost."""
-        if self.spaced is None:
+        if self.pattern is None:
             return []
         end = len(text) if end is None else end
         found: List[Tuple[int, int, str]] = []
         if not self.fold:
             flat = normalise_in_place(text)
-            for m in self.spaced.finditer(flat, start, end):
+            for m in self.pattern.finditer(flat, start, end):
                 if m.end(1) <= end:
                     found.append((m.start(1), m.end(1), " ".join(m.group(1).split())))
         else:  # the whole text once per text (the rules ask sentence by sentence), then the range
@@ -138,6 +134,27 @@ class _PhraseIndex:
             if all(e <= cs or s >= ce for cs, ce, _ in chosen):
                 chosen.append((s, e, key))
         return [(s, e, self._value(key, text[s:e])) for s, e, key in sorted(chosen)]
+
+
+def _trie_pattern(phrases: Iterable[str]) -> str:
+    """A regular expression that finds, at every word start, the longest of `phrases` ending on a word boundary,
+    as group 1 of a look-ahead (so that overlapping matches are all found), with any run of whitespace between
+    words. The phrases are merged into a character trie: at each node the longer continuations are tried before
+    the phrase that ends there, which gives the longest match, as an alternation sorted by length would."""
+    trie: Dict[str, Any] = {}
+    for phrase in phrases:
+        node = trie
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: Dict[str, Any]) -> str:
+        alternatives = [(r"\s+" if ch == " " else re.escape(ch)) + emit(node[ch]) for ch in sorted(node) if ch]
+        if "" in node:
+            alternatives.append(r"(?!\w)")
+        return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+
+    return r"(?<!\w)(?=(" + emit(trie) + "))"
 
 
 def _read_json(file: Path) -> Any:

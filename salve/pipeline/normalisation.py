@@ -71,7 +71,7 @@ _PASSES: List[Tuple["re.Pattern[str]", Replacement]] = [
     (re.compile(r"(?<!\w)(?:[aeu]l |a(?P<c>ch|th|dh|d|r|s|t|z|n) (?=(?P=c))|e(?P<e>d|z|r) (?=(?P=e)))(?=\w)"), ""),
     # the Persian/Urdu connector: "Tehreek-e-Taliban" = "Tehreek-i-Taliban", "Mazar-e-Charif" = "Mazar-i-Charif"
     (re.compile(r"(?<=\w) [ei](?= \w)"), ""),
-    (re.compile(r"(?<=\w)([a-z])\1+"), r"\1"),  # not at a word's start: acronyms keep theirs ("AAH")
+    (re.compile(r"(?<=\w)([a-z])\1+"), lambda m: m.group(1)),  # not at a word's start: acronyms keep theirs ("AAH")
     # a final h after a vowel: "Nassiriyah" = "Nassiriya", "Kiswah" = "Kiswa"
     (re.compile(r"(?<=\w\w[aeiou])h(?!\w)"), ""),
     # a letter then a digit: "H3" = "H-3", "M23" = "M-23"
@@ -104,7 +104,7 @@ class _Edits:
 def _apply(text: str, pattern: "re.Pattern[str]", repl: Replacement) -> Tuple[str, _Edits]:
     edits, pieces, last, new_len = _Edits(), [], 0, 0
     for m in pattern.finditer(text):
-        out = repl(m) if callable(repl) else m.expand(repl)
+        out = repl(m) if callable(repl) else repl  # no templates: a literal or a function (m.expand parses each time)
         if out == m.group(0):
             continue
         pieces.append(text[last:m.start()])
@@ -158,5 +158,5 @@ def fold_name(text: str) -> str:
     """The folded form of a name or phrase, single-spaced (the key that aliases and mentions are compared on)."""
     folded = normalise(text)
     for pattern, repl in _PASSES:
-        folded = _apply(folded, pattern, repl)[0]
+        folded = pattern.sub(repl, folded)  # the same passes as FoldedText, without the offset map
     return folded
