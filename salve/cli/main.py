@@ -108,12 +108,19 @@ def compare(configs: List[Path] = typer.Argument(..., exists=True, help="Trainin
             events: List[str] = typer.Option([], help="Component options: background_filter=false (salve_events), salve_gazetteer.actors=true"),
             report: str = typer.Option("compare", help="Name of the written report (REPORT.json, REPORT.md)"),
             inference_knowledge: Optional[Path] = typer.Option(None, exists=True, file_okay=False,
-                                                               help="Replace the pipelines' knowledge by this folder's (an ablation)")) -> None:
-    """Configs over several random seeds: models trained without the seeds, scored on all seeds, dev and held-out facts."""
+                                                               help="Replace the pipelines' knowledge by this folder's (an ablation)"),
+            event_set: List[str] = typer.Option([], help="NAME=PATH of event facts to score (repeat; default: the held-out "
+                                                          "facts and the casualty tuning set)")) -> None:
+    """Configs over several random seeds: models trained without the seeds, scored on all seeds, dev and event facts."""
     from salve.training.compare import compare as run_compare
 
+    sets = None
+    if event_set:
+        if any("=" not in s for s in event_set):
+            raise typer.BadParameter("--event-set takes NAME=PATH", param_hint="--event-set")
+        sets = {name: Path(path) for name, path in (s.split("=", 1) for s in event_set)}
     run_compare(configs, seeds, splits, gold_seeds, devset, output, knowledge, rules if rules and rules.exists() else None,
-                override, gpu_id, reuse, events, report, inference_knowledge)
+                override, gpu_id, reuse, events, report, inference_knowledge, sets)
 
 
 @app.command("evaluate")

@@ -24,9 +24,18 @@ from salve.pipeline.knowledge import Knowledge
 from salve.pipeline.knowledge_component import KnowledgeComponent
 from salve.training.train import _train, spacy_overrides
 
-ROWS = ("seeds_entities_f", "seeds_relations_f", "seeds_event_recall", "dev_mention_f", "dev_target_f", "dev_killed",
-        "dev_injured", "dev_slot_mean", "heldout_target_f", "heldout_killed", "heldout_injured", "heldout_slot_mean")
-HELDOUT = Path("corpus/heldout/heldout.jsonl")
+BASE_ROWS = ("seeds_entities_f", "seeds_relations_f", "seeds_event_recall", "dev_mention_f", "dev_target_f",
+             "dev_killed", "dev_injured", "dev_slot_mean")
+EVENT_ROWS = ("target_f", "killed", "injured", "slot_mean")
+# Sets of event facts without entity annotation, scored on targets and slots: the held-out facts and the tuning
+# half of the casualty set (its check half, corpus/casualties/check.jsonl, is added only for the final figures).
+EVENT_SETS = {"heldout": Path("corpus/heldout/heldout.jsonl"), "castune": Path("corpus/casualties/tune.jsonl")}
+HELDOUT = EVENT_SETS["heldout"]
+
+
+def rows_of(event_sets: Dict[str, Path]) -> List[str]:
+    """The compared figures: seeds, development set, then each set of event facts."""
+    return [*BASE_ROWS, *(f"{name}_{row}" for name in event_sets for row in EVENT_ROWS)]
 
 
 def _load(path: Path, load_config: Dict[str, Any]):
@@ -47,9 +56,11 @@ def with_knowledge(nlp, knowledge: Optional[Path]):
     return nlp
 
 
-def score(nlp, seeds: Path, devset: Path, kb: Knowledge, heldout: Optional[Path] = HELDOUT) -> Dict[str, float]:
+def score(nlp, seeds: Path, devset: Path, kb: Knowledge,
+          event_sets: Optional[Dict[str, Path]] = None) -> Dict[str, Any]:
     """The comparison's figures for one pipeline: seeds (exact entities, end-to-end relations), dev (news) and the
-    held-out event facts (targets and slots only)."""
+    sets of event facts (targets and slots only; `EVENT_SETS` by default)."""
+    event_sets = EVENT_SETS if event_sets is None else event_sets
     seed_metrics = evaluate_model(nlp, read_docbin(nlp, seeds), kb)
     gold = load_gold(nlp, devset)
     news = score_news(gold, list(nlp.pipe(d.text for d in gold)), kb)
@@ -59,17 +70,17 @@ def score(nlp, seeds: Path, devset: Path, kb: Knowledge, heldout: Optional[Path]
     row.update({f"dev_{k}": v for k, v in headline_row(news).items()})
     row["dev_mentions_per_label"] = {k: v["f"] for k, v in news["mentions"].items()}
     row["dev_slots"] = news["slots"]
-    if heldout is not None and Path(heldout).exists():
-        facts = load_gold(nlp, Path(heldout))
+    for name, path in event_sets.items():
+        facts = load_gold(nlp, Path(path))
         held = score_news(facts, list(nlp.pipe(d.text for d in facts)), kb)
-        row.update({f"heldout_{k}": v for k, v in headline_row(held).items() if k != "mention_f"})
-        row["heldout_slots"] = held["slots"]
+        row.update({f"{name}_{k}": v for k, v in headline_row(held).items() if k != "mention_f"})
+        row[f"{name}_slots"] = held["slots"]
     return row
 
 
-def _summary(runs: Sequence[Dict[str, Any]]) -> Dict[str, Dict[str, float]]:
+def _summary(runs: Sequence[Dict[str, Any]], rows: Sequence[str]) -> Dict[str, Dict[str, float]]:
     out = {}
-    for key in ROWS:
+    for key in rows:
         values = [r[key] for r in runs]
         out[key] = {"mean": statistics.mean(values), "sd": statistics.stdev(values) if len(values) > 1 else 0.0,
                     "runs": values}
@@ -79,22 +90,30 @@ def _summary(runs: Sequence[Dict[str, Any]]) -> Dict[str, Dict[str, float]]:
 def compare(configs: Sequence[Path], seeds: Sequence[int], splits: Path, gold_seeds: Path, devset: Path,
             output: Path, knowledge: Path, rules: Optional[Path] = None, override: Sequence[str] = (),
             gpu_id: int = -1, reuse: bool = False, events: Sequence[str] = (), report: str = "compare",
-            inference_knowledge: Optional[Path] = None) -> Dict[str, Any]:
+            inference_knowledge: Optional[Path] = None, event_sets: Optional[Dict[str, Path]] = None) -> Dict[str, Any]:
     """Train (or, with `reuse`, take the models already trained in `output`) and score every (config, seed).
 
     `events` ("background_filter=false", ...) sets options of the salve_events component at load time, for
     the ablations of the event builder; `report` names the written compare JSON/Markdown files;
-    `inference_knowledge` replaces the knowledge of the loaded pipelines (rules too), for a knowledge ablation."""
+    `inference_knowledge` replaces the knowledge of the loaded pipelines (rules too), for a knowledge ablation;
+    `event_sets` (name -> path) are the sets of event facts scored besides seeds and dev (`EVENT_SETS`)."""
+    event_sets = EVENT_SETS if event_sets is None else event_sets
+    for name, path in event_sets.items():
+        if not Path(path).exists():
+            raise FileNotFoundError(f"event facts '{name}': {path} does not exist")
+    rows = rows_of(event_sets)
     kb = Knowledge.from_dir(knowledge)
     load_config: Dict[str, Any] = {"components": {}}
     for option in events:  # "background_filter=false" (salve_events) or "salve_gazetteer.actors=true"
         key, value = option.split("=", 1)
         component, key = key.split(".", 1) if "." in key else ("salve_events", key)
         load_config["components"].setdefault(component, {})[key] = value.lower() == "true"
-    results: Dict[str, Any] = {"protocol": __doc__.split("\n\n")[1], "events": list(events), "configs": {},
+    results: Dict[str, Any] = {"protocol": __doc__.split("\n\n")[1], "events": list(events), "configs": {}, "rows": rows,
+                               "event_sets": {k: str(v) for k, v in event_sets.items()},
                                "inference_knowledge": str(inference_knowledge) if inference_knowledge else None}
     if rules is not None:
-        results["rules"] = score(with_knowledge(_load(rules, load_config), inference_knowledge), gold_seeds, devset, kb)
+        results["rules"] = score(with_knowledge(_load(rules, load_config), inference_knowledge), gold_seeds, devset, kb,
+                                 event_sets)
     for config in configs:
         runs: List[Dict[str, Any]] = []
         for seed in seeds:
@@ -109,11 +128,11 @@ def compare(configs: Sequence[Path], seeds: Sequence[int], splits: Path, gold_se
                               spacy_overrides([*override, f"system.seed={seed}"]), gpu_id)
                 info_path.write_text(json.dumps({k: info[k] for k in ("threshold", "train_seconds")}), encoding="utf8")
             nlp = with_knowledge(_load(out / "model-best", load_config), inference_knowledge)
-            row = {**score(nlp, gold_seeds, devset, kb), "seed": seed,
+            row = {**score(nlp, gold_seeds, devset, kb, event_sets), "seed": seed,
                    "train_seconds": info["train_seconds"], "threshold": info["threshold"]}
-            msg.text("  " + ", ".join(f"{k} {row[k]:.3f}" for k in ROWS))
+            msg.text("  " + ", ".join(f"{k} {row[k]:.3f}" for k in rows))
             runs.append(row)
-        results["configs"][config.stem] = {"config": str(config), "runs": runs, "summary": _summary(runs)}
+        results["configs"][config.stem] = {"config": str(config), "runs": runs, "summary": _summary(runs, rows)}
     output.mkdir(parents=True, exist_ok=True)
     (output / f"{report}.json").write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf8")
     (output / f"{report}.md").write_text(markdown(results), encoding="utf8")
@@ -127,7 +146,7 @@ def markdown(results: Dict[str, Any]) -> str:
     lines = [f"Seeds per config: {len(next(iter(results['configs'].values()))['runs']) if names else 0} "
              "(mean ± sd over random seeds; models trained without the seed articles)", "", header,
              "|---" * (len(names) + 1 + ("rules" in results)) + "|"]
-    for key in ROWS:
+    for key in results.get("rows", rows_of({"heldout": HELDOUT})):
         cells = [f"{results['configs'][n]['summary'][key]['mean']:.3f} ± {results['configs'][n]['summary'][key]['sd']:.3f}"
                  for n in names]
         if "rules" in results:
