@@ -100,3 +100,62 @@ def test_only_conjuncts_add_up(knowledge):
                                      ("deux soldats", "CASUALTY"), ("trois militaires", "CASUALTY")],
                    [(1, 0, "USES"), (1, 2, "TARGETS"), (1, 3, "INJURED"), (1, 4, "INJURED")])
     assert _counts(event) == (None, 3)  # two figures from two sources, not 5
+
+
+# Guideline D27 (conventions developed on corpus/casualties/tune.jsonl)
+@pytest.mark.parametrize("statement, expected", [
+    ("Aucun militaire américain ou qatari n'a été tué ou blessé.", (0, 0)),
+    ("« Aucun soldat n'a été tué ni blessé », a déclaré le porte-parole.", (0, 0)),
+    ("Les soldats présents sont sortis indemnes.", (0, 0)),
+    ("L'attaque n'a fait ni victime ni dégât.", (0, 0)),
+])
+def test_more_forms_of_nobody_was_hurt(knowledge, statement, expected):
+    text = f"Trois roquettes ont frappé {BASE}. {statement}"
+    event = _event(knowledge, text, [("Trois roquettes", "WEAPON"), ("ont frappé", "ATTACK"), (BASE, "BASE")],
+                   [(1, 0, "USES"), (1, 2, "TARGETS")])
+    assert _counts(event) == expected
+
+
+def test_a_negated_span_with_both_verbs_gives_zero_killed_and_injured(knowledge):
+    text = f"Des roquettes ont frappé {BASE}. Aucun militaire n'a été tué ni blessé, selon l'armée."
+    event = _event(knowledge, text, [("Des roquettes", "WEAPON"), ("ont frappé", "ATTACK"), (BASE, "BASE"),
+                                     ("Aucun militaire", "CASUALTY")],
+                   [(1, 0, "USES"), (1, 2, "TARGETS"), (1, 3, "KILLED")])
+    assert _counts(event) == (0, 0)
+
+
+def test_the_attackers_dead_are_not_victims(knowledge):
+    text = f"Des assaillants ont attaqué {BASE}, tuant un soldat ; cinq des assaillants ont été abattus."
+    event = _event(knowledge, text, [("ont attaqué", "ATTACK"), (BASE, "BASE"), ("un soldat", "CASUALTY"),
+                                     ("cinq des assaillants", "CASUALTY")],
+                   [(0, 1, "TARGETS"), (0, 2, "KILLED"), (0, 3, "KILLED")])
+    assert _counts(event) == (1, None)
+
+
+def test_a_conjunct_no_relation_reaches_joins_its_enumeration(knowledge):
+    text = (f"Trois roquettes ont frappé {BASE}. Un technicien irakien et un employé étranger d'une société de "
+            "maintenance ont été blessés, ainsi qu'un soldat irakien.")
+    event = _event(knowledge, text, [("Trois roquettes", "WEAPON"), ("ont frappé", "ATTACK"), (BASE, "BASE"),
+                                     ("Un technicien irakien", "CASUALTY"), ("un employé étranger", "CASUALTY"),
+                                     ("un soldat irakien", "CASUALTY")],
+                   [(1, 0, "USES"), (1, 2, "TARGETS"), (1, 5, "INJURED")])
+    assert _counts(event) == (None, 3)
+
+
+def test_an_enumeration_does_not_take_a_conjunct_of_the_other_kind(knowledge):
+    text = f"Des roquettes ont frappé {BASE}, faisant un mort et deux blessés."
+    event = _event(knowledge, text, [("Des roquettes", "WEAPON"), ("ont frappé", "ATTACK"), (BASE, "BASE"),
+                                     ("un mort", "CASUALTY"), ("deux blessés", "CASUALTY")],
+                   [(1, 0, "USES"), (1, 2, "TARGETS"), (1, 3, "KILLED")])
+    assert _counts(event) == (1, 2)
+
+
+def test_the_first_figure_stands_unless_a_later_one_revises_it(knowledge):
+    def killed(later):
+        text = f"Des roquettes ont frappé {BASE}, tuant trois soldats, selon l'armée. {later}"
+        event = _event(knowledge, text, [("Des roquettes", "WEAPON"), ("ont frappé", "ATTACK"), (BASE, "BASE"),
+                                         ("trois soldats", "CASUALTY"), ("six morts", "CASUALTY")],
+                       [(1, 0, "USES"), (1, 2, "TARGETS"), (1, 3, "KILLED")])
+        return _counts(event)[0]
+    assert killed("Des sources médicales font état de six morts.") == 3      # another source
+    assert killed("Le bilan s'est alourdi à six morts dans la soirée.") == 6  # a revision

@@ -7,11 +7,16 @@ Conventions (guidelines D17-D19), each a rule here:
   soldats` ont été blessés" is injured whatever the relation said); "victimes", "pertes" cover both;
 - conjuncts of one sentence are added ("`deux Américains` et `un Irakien` ont été blessés" -> 3, "`22 militaires`
   ont été tués, ainsi que `quatre supplétifs`" -> 26);
-- among sentences, the last one with a figure wins (a revised toll supersedes), a positive figure before a zero
-  for a group said to be unharmed ("`trois civils` tués … `aucun soldat de la coalition` n'a été tué" -> 3);
+- among sentences, the first one with a figure stands (a later figure is a subset, another source's or another
+  attack's, D27) unless a later one revises the toll ("selon un nouveau bilan", "le bilan s'est alourdi"); a
+  positive figure stands against a zero for a group said to be unharmed ("`trois civils` tués … `aucun soldat de la coalition` n'a été tué" -> 3);
 - a "nobody was hurt" statement that no CASUALTY mention carries ("ni mort ni blessé", "sans faire de
   victimes" missed by the entity recogniser) still gives 0 for the attack of its sentence, or of the sentence
-  before it.
+  before it;
+- a negated span whose verb names both kinds ("`Aucun militaire` n'a été tué ni blessé", "… tué ou blessé")
+  gives 0 killed and 0 injured (D27);
+- the attackers' own dead are not the attack's victims ("`cinq des assaillants` ont été tués", "`dix
+  terroristes` neutralisés", D27): `is_attacker` reads them.
 """
 import re
 from typing import Any, Dict, List, Optional, Sequence, Tuple
@@ -38,6 +43,10 @@ _NO_VICTIMS = [
                 r"n'a (pas )?fait (de |aucune )?victimes?|n'ont (pas )?fait (de |aucune )?victimes?|aucune perte|"
                 r"pas de pertes?|sans (faire |causer )?de (degats|dommages) humains|aucun degat humain|"
                 r"personne n'a ete touche|aucun (mort|tue) (ni|ou) bless\w+)\b"), BOTH),
+    # "n'a été tué ni blessé", "n'ont été ni tués ni blessés", "tué ou blessé", "sont sortis indemnes"
+    (re.compile(r"\b(n'(a|ont) (pas )?ete (ni )?(tue|blesse|touche)e?s? (ni|ou|et) (tue|blesse)e?s?|"
+                r"n'(a|ont) (fait|cause|provoque) ni (morts?|tues?|victimes?)|indemnes?|sains? et saufs?|saines? et sauves?)\b"),
+     BOTH),
     (re.compile(r"\b(aucun bless\w+|pas de bless\w+|sans (faire |causer )?de bless\w+|"
                 r"n'(a|ont) (pas )?ete bless\w+|n'(a|ont) fait (aucun|pas de) bless\w+|personne n'a ete blesse)\b"), INJURED),
     (re.compile(r"\b(aucun mort|pas de morts?|aucun tue|sans (faire |causer )?de morts?|n'(a|ont) fait aucun mort|personne n'a ete tue)\b"),
@@ -57,6 +66,21 @@ def cue_kind(text: str) -> Optional[str]:
     return BOTH if both else None
 
 
+# Words that name the attackers, not their victims: "cinq des assaillants", "dix terroristes", "les kamikazes"
+_ATTACKERS = re.compile(r"\b(assaillants?|attaquants?|terroristes?|jihadistes?|djihadistes?|insurges?|kamikazes?|"
+                        r"shebabs?|chebabs?|islamistes?|hommes armes|elements (armes|ennemis|terroristes)|ennemis?)\b")
+_NEUTRALISED = re.compile(r"^[^,;.]{0,25}\b(neutralis\w*|abattus?|elimine\w*|captur\w*|arrete\w*|interpell\w*)\b")
+
+
+def is_attacker(span: Span, sent: Tuple[int, int], text: Optional[str] = None) -> bool:
+    """A casualty mention that names attackers ("cinq des assaillants", "des jihadistes") or is followed by a verb
+    said of attackers ("dix hommes ont été neutralisés"): not a victim of the attack (D27)."""
+    if _ATTACKERS.search(normalise(span.text)):
+        return True
+    _, after = _window(span, sent, span.doc.text if text is None else text, before=0, after=40)
+    return bool(_NEUTRALISED.search(after))
+
+
 def _window(span: Span, sent: Tuple[int, int], text: str, before: int = 45, after: int = 45) -> Tuple[str, str]:
     return (normalise(text[max(sent[0], span.start_char - before):span.start_char]),
             normalise(text[span.end_char:min(sent[1], span.end_char + after)]))
@@ -71,6 +95,13 @@ def span_count(span: Span, sent: Tuple[int, int], text: Optional[str] = None) ->
     if _NEGATION_BEFORE.search(before) or _NEGATION_AFTER.search(after):
         return 0
     return None
+
+
+def _both_negated(span: Span, sent: Tuple[int, int], text: Optional[str]) -> bool:
+    """The clause after a negated span names both kinds: "`Aucun militaire` n'a été tué ni blessé"."""
+    _, after = _window(span, sent, span.doc.text if text is None else text, before=0, after=40)
+    clause = re.split(r"[,;]", after, maxsplit=1)[0]
+    return bool(_KILLED_CUE.search(clause) and _INJURED_CUE.search(clause))
 
 
 _CONJUNCTION_ONLY = re.compile(r"^\s*(et|ainsi que|ainsi qu'|de meme que)\s*(de |d'|des )?$")
@@ -110,24 +141,43 @@ def casualty_figures(mentions: Sequence[Tuple[Span, str]], sentence_of, bounds,
         # both relations ("sans faire de victimes"), unless the cue words say one kind ("26 militaires ont été tués")
         kind = span_kind(span, sent, relation_kind, text)
         count = span_count(span, sent, text)
+        if count == 0 and kind != BOTH and _both_negated(span, sent, text):
+            kind = BOTH
         for k in ((KILLED, INJURED) if kind == BOTH else (kind,)):
             bucket = by_kind[k].setdefault(index, [])
             if all(s != span for s, _ in bucket):
                 bucket.append((span, count))
-    return {kind: _figure(sentences, text or "") for kind, sentences in by_kind.items()}
+    return {kind: _figure(sentences, text or "", bounds) for kind, sentences in by_kind.items()}
 
 
-def _figure(sentences: Dict[int, List[Tuple[Span, Optional[int]]]], text: str) -> Optional[Dict[str, Any]]:
+# A sentence that revises an earlier toll: "selon un nouveau bilan", "le bilan s'est alourdi à", "porté à".
+_REVISION = re.compile(r"\b(nouveau bilan|dernier bilan|bilan (provisoire |officiel )?(s'est |a ete )?(alourdi|aggrave|revu|"
+                       r"porte|passe|grimpe|eleve|monte)|s'est (encore )?alourdi|revu a la (hausse|baisse)|porte a|"
+                       r"desormais|finalement|au final|passe a|grimpe a)\b")
+
+
+def revises(sentence: str) -> bool:
+    """The sentence revises an earlier toll ("selon un nouveau bilan", "le bilan s'est alourdi à")."""
+    return bool(_REVISION.search(normalise(sentence)))
+
+
+def _figure(sentences: Dict[int, List[Tuple[Span, Optional[int]]]], text: str,
+            bounds: Optional[Sequence[Tuple[int, int]]] = None) -> Optional[Dict[str, Any]]:
     if not sentences:
         return None
     counted = [(i, spans) for i, spans in sorted(sentences.items()) if any(c is not None for _, c in spans)]
     if not counted:
         first = sorted(sentences.items())[0][1][0][0]
         return {"text": first.text, "count": None, "qualifier": "unknown"}
-    # the last sentence with a figure: a revised toll supersedes; a positive figure stands against a group said
-    # to be unharmed ("trois civils tués … aucun soldat de la coalition n'a été tué" is 3)
+    # A positive figure stands against a group said to be unharmed ("trois civils tués … aucun soldat de la
+    # coalition n'a été tué" is 3). Among sentences with figures, the first stands (a later figure is a subset, another
+    # source's or a recalled one: D27), unless a later sentence revises the toll ("selon un nouveau bilan", D26).
     positive = [(i, spans) for i, spans in counted if any(c for _, c in spans)]
-    _, spans = (positive or counted)[-1]
+    candidates = positive or counted
+    _, spans = candidates[0]
+    for i, later in candidates[1:]:
+        if bounds is None or revises(text[bounds[i][0]:bounds[i][1]]):
+            spans = later
     known = _last_conjunct_chain([(s, c) for s, c in spans if c is not None], text)
     total = sum(c for _, c in known)
     qualifiers = {parse_quantity(s.text).qualifier for s, c in known if c}
@@ -137,8 +187,17 @@ def _figure(sentences: Dict[int, List[Tuple[Span, Optional[int]]]], text: str) -
 
 # What may stand between two conjuncts: "et", ",", "ainsi que", "et de", and a short verb group before them
 # ("22 militaires ont été tués, ainsi que quatre supplétifs"), but no second source ("selon …") or "mais".
-_CONJUNCTION = re.compile(r"^\s*((ont|a|sont|est)( ete)? \w+\s*)?(,|et|ainsi que|ainsi qu'|,\s*et|,\s*ainsi que|de meme que)"
+# A complement of the first conjunct may stand before the verb group ("un employé étranger d'une société de
+# maintenance ont été blessés, ainsi qu'un soldat": D18).
+_CONJUNCTION = re.compile(r"^\s*((d'|de |du |des |a |au |aux |dans |en |sur |pres |avec |pour |charges? |affectes? )[^,;.:()]{0,70}? )?"
+                          r"((ont|a|sont|est)( ete)? \w+\s*)?(,|et|ainsi que|ainsi qu'|,\s*et|,\s*ainsi que|,\s*ainsi qu'|de meme que)"
                           r"\s*(de |d'|des )?$")
+
+
+def conjoined(between: str) -> bool:
+    """Two casualty mentions with `between` between them are conjuncts of one enumeration ("deux Américains et un
+    Irakien", "trois soldats, un interprète et un policier")."""
+    return bool(_CONJUNCTION.match(normalise(between) if between.strip() else ","))
 
 
 def _last_conjunct_chain(known: List[Tuple[Span, int]], text: str) -> List[Tuple[Span, int]]:
@@ -147,8 +206,7 @@ def _last_conjunct_chain(known: List[Tuple[Span, int]], text: str) -> List[Tuple
     known = sorted(known, key=lambda k: k[0].start)
     chain = known[-1:]
     for previous in reversed(known[:-1]):
-        between = text[previous[0].end_char:chain[0][0].start_char]
-        if not _CONJUNCTION.match(normalise(between) if between.strip() else ","):
+        if not conjoined(text[previous[0].end_char:chain[0][0].start_char]):
             break
         chain.insert(0, previous)
     return chain

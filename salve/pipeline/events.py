@@ -27,7 +27,7 @@ import numpy
 from spacy.tokens import Doc, Span
 
 from .background import MONTH_PATTERN, YEAR_PATTERN, is_background, is_plural, protected_sentences
-from .casualties import BOTH, casualty_figures, cue_kind, last_counted, no_victim_statements, span_kind
+from .casualties import BOTH, casualty_figures, conjoined, cue_kind, is_attacker, last_counted, no_victim_statements, revises, span_kind
 from .casualties import INJURED as INJURED_KIND
 from .casualties import KILLED as KILLED_KIND
 from .doc_extensions import relation_spans
@@ -309,6 +309,8 @@ def _is_victim(span: Span, knowledge: Knowledge, text: str = "", sentence: Tuple
     if knowledge.weapon_type(span.text) is not None or (_NOT_VICTIMS.search(words) and "humain" not in words):
         return False
     start, end = sentence if sentence[1] > sentence[0] else (0, len(text))
+    if is_attacker(span, (start, end), text or None):
+        return False
     around = normalise(text[max(start, span.start_char - 60):min(end, span.end_char + 60)]) if text else ""
     return not _CAMPAIGN_TOTAL.search(around)
 
@@ -349,18 +351,46 @@ def _orphans(view: _View, events: List[_Event], label: str) -> Iterator[Tuple[Sp
 def _attach_orphan_casualties(view: _View, events: List[_Event]) -> None:
     """A CASUALTY that no relation reaches ("Deux soldats ont été blessés." after the attack's sentence) joins the
     event of its sentence, or the most recent one before it, when its cue words say killed or injured. It only
-    fills a relation the event has none of (relations are the better evidence), and never comes from a sentence
-    about another attack."""
+    fills a relation the event has none of (relations are the better evidence), or one its sentence revises ("Le bilan
+    s'est alourdi à six morts", D27), and never comes from a sentence about another attack."""
     had = [{rel for rel in (KILLED, INJURED) if event.args.get(rel)} for event in events]
     for span, sent, n in _orphans(view, events, "CASUALTY"):
         kind = span_kind(span, view.bounds[sent], "", view.text) or (BOTH if cue_kind(normalise(span.text)) == BOTH else "")
         relations = {KILLED_KIND: [KILLED], INJURED_KIND: [INJURED], BOTH: [KILLED, INJURED]}.get(kind, [])
+        revision = revises(view.text[view.bounds[sent][0]:view.bounds[sent][1]])
         for relation in relations:
-            if relation in had[n]:
+            if relation in had[n] and not revision:
                 continue
             bucket = events[n].args.setdefault(relation, [])
             if span not in bucket:
                 bucket.append(span)
+
+
+def _attach_conjuncts(view: _View, events: List[_Event]) -> None:
+    """A CASUALTY that no relation reaches and that is a conjunct of one of an event's casualty mentions ("`trois
+    militaires américains` et `un policier irakien` ont été blessés" with only the first related) joins the event with
+    the same relation (D18: the conjuncts add up), unless its own words say the other kind ("`un tué` et `deux
+    blessés`")."""
+    casualties = sorted((e for e in view.ents if e.label_ == "CASUALTY"), key=lambda e: e.start)
+    free = {(e.start, e.end) for e in casualties if (e.start, e.end) not in view.linked}
+    for event in events:
+        for relation, kind in ((KILLED, KILLED_KIND), (INJURED, INJURED_KIND)):
+            bucket = event.args.get(relation)
+            if not bucket:
+                continue
+            for _ in range(len(casualties)):  # a chain grows by one conjunct per pass
+                added = False
+                for a, b in zip(casualties, casualties[1:]):
+                    if (a in bucket) == (b in bucket) or sentence_index(view.bounds, a.start_char) != sentence_index(view.bounds, b.start_char):
+                        continue
+                    other = b if a in bucket else a
+                    own = cue_kind(normalise(other.text))
+                    if ((other.start, other.end) in free and own in (None, BOTH, kind)
+                            and conjoined(view.text[a.end_char:b.start_char])):
+                        bucket.append(other)
+                        added = True
+                if not added:
+                    break
 
 
 def _attach_orphan_weapons(view: _View, events: List[_Event], knowledge: Knowledge) -> None:
@@ -459,6 +489,7 @@ def build_events(doc: Doc, knowledge: Knowledge, casualty_conventions: bool = Tr
                  if knowledge.has_cue("unclaimed", text[s:e])}
     if casualty_conventions:
         _attach_orphan_casualties(view, events)
+        _attach_conjuncts(view, events)
     if orphan_arguments:
         _attach_orphan_actors(view, events, knowledge)
         _attach_orphan_weapons(view, events, knowledge)
