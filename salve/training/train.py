@@ -22,6 +22,7 @@ from salve.corpus.docbin import read_docbin
 from salve.evaluation.metrics import get_path, tune_threshold
 from salve.pipeline.knowledge import Knowledge
 from salve.pipeline.labels import ENTITY_LABELS, RELATION_TYPES
+from salve.training.slim import slim_strings
 
 from salve.evaluation.evaluate import evaluate_model
 
@@ -56,7 +57,9 @@ def finish_model(model_dir: Path, dev: Path, tune: bool = False) -> Dict[str, An
     best, curve = tune_threshold(nlp, read_docbin(nlp, dev))
     nlp.get_pipe("salve_relations").threshold = best if tune else configured
     nlp.to_disk(model_dir)
-    return {"threshold": best if tune else configured, "tuned": tune, "dev_f_by_threshold": curve}
+    strings_before, strings_after = slim_strings(model_dir)
+    return {"threshold": best if tune else configured, "tuned": tune, "dev_f_by_threshold": curve,
+            "vocab_strings": {"before": strings_before, "after": strings_after}}
 
 
 def _train(config: Path, train: Path, dev: Path, output: Path, overrides: List[str], gpu_id: int,
