@@ -159,3 +159,14 @@ def test_the_first_figure_stands_unless_a_later_one_revises_it(knowledge):
         return _counts(event)[0]
     assert killed("Des sources médicales font état de six morts.") == 3      # another source
     assert killed("Le bilan s'est alourdi à six morts dans la soirée.") == 6  # a revision
+
+
+def test_a_strike_on_a_civilian_place_gives_its_victims_to_no_event(knowledge):
+    text = (f"Des drones ont visé {BASE} dans la nuit ; personne n'a été blessé. "
+            "À Kharkiv, des missiles ont frappé un quartier résidentiel, faisant cinq morts et 17 blessés.")
+    doc = annotated_doc(NLP, text, [("Des drones", "WEAPON"), ("ont visé", "ATTACK"), (BASE, "BASE"),
+                                    ("des missiles", "WEAPON"), ("ont frappé", "ATTACK"), ("cinq morts", "CASUALTY"),
+                                    ("17 blessés", "CASUALTY")],
+                        [(1, 0, "USES"), (1, 2, "TARGETS"), (4, 3, "USES"), (4, 5, "KILLED"), (4, 6, "INJURED")])
+    events = build_events(doc, knowledge)
+    assert len(events) == 1 and _counts(events[0]) == (None, 0)

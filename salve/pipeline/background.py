@@ -112,6 +112,22 @@ def protected_sentences(doc_text: str, bounds: List[Tuple[int, int]], first_sent
     return (first_sentence, first_sentence + 1) if title else (first_sentence,)
 
 
+# What a strike on civilians hits, right after its verb: "ont frappé un quartier résidentiel", "a touché un immeuble"
+_CIVILIAN_PLACE = re.compile(r"^(\w+ ){0,2}?(sur |contre |dans )?(un |une |des |le |la |les |l'|plusieurs )?(\w+ )?"
+                             r"(quartiers?|immeubles?|batiments? (residentiels?|d'habitation)|zones? residentielles?|"
+                             r"habitations?|maisons?|marches?|hopita(l|ux)|ecoles?|mosquees?|eglises?|autobus|bus|"
+                             r"centres? commerci\w+|gares?|villages?|civils)\b")
+
+
+def hits_civilians(mention: Span, text: Optional[str] = None) -> bool:
+    """An ATTACK mention with no installation whose verb is followed by a civilian place ("des missiles russes ont
+    frappé `un quartier résidentiel`"): out of scope (section 1), so it makes no event and its casualties reach no
+    event of the article (D27)."""
+    text = mention.doc.text if text is None else text
+    after = normalise(text[mention.end_char:mention.end_char + 60])
+    return bool(_CIVILIAN_PLACE.match(after))
+
+
 def is_background(mention: Span, bounds: List[Tuple[int, int]], protected: Tuple[int, ...] = (0,),
                   linked_target: bool = False, text: Optional[str] = None) -> bool:
     """A mention that must not make an event (see the module docstring). `bounds` are the doc's sentences and

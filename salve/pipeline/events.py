@@ -26,7 +26,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 import numpy
 from spacy.tokens import Doc, Span
 
-from .background import MONTH_PATTERN, YEAR_PATTERN, is_background, is_plural, protected_sentences
+from .background import MONTH_PATTERN, YEAR_PATTERN, hits_civilians, is_background, is_plural, protected_sentences
 from .casualties import BOTH, casualty_figures, conjoined, cue_kind, is_attacker, last_counted, no_victim_statements, revises, span_kind
 from .casualties import INJURED as INJURED_KIND
 from .casualties import KILLED as KILLED_KIND
@@ -233,6 +233,8 @@ def group_mentions(doc: Doc, knowledge: Knowledge, background_filter: bool = Tru
         has_args = any(args.values())
         if is_plural(mention):
             continue  # background: "de telles attaques", "les attaques à la roquette"
+        if background_filter and hits_civilians(mention, text):
+            continue  # out of scope: "des missiles ont frappé un quartier résidentiel" (D27)
         if (_is_indefinite(mention) and has_args) or last is None:
             if not has_args:
                 continue
