@@ -34,6 +34,19 @@ def run_salve(*args, cwd=ROOT):
                           text=True)
 
 
+def plain(text):
+    """Command output without its colour codes."""
+    import re
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def one_line(result):
+    """The only line a failed command printed (exit 1, no traceback): one clear line, not a traceback."""
+    lines = [plain(line) for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+    assert result.returncode == 1 and len(lines) == 1 and "Traceback" not in result.stderr, lines
+    return lines[0]
+
+
 def run_script(*args, cwd=ROOT):
     """Run a project script with the test interpreter; return the CompletedProcess."""
     import subprocess

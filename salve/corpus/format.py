@@ -14,7 +14,8 @@ anything silently.
 import json
 import os
 import re
-import tempfile
+import shutil
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Set, Tuple
@@ -255,55 +256,70 @@ def _object_without_duplicate_keys(pairs: List[Tuple[str, Any]]) -> Dict[str, An
 
 
 def parse_json_line(raw: str) -> Tuple[Any, Optional[str]]:
-    """A JSON line as (value, None), or (None, what is wrong with it)."""
+    """A JSON line as (value, None), or (None, what is wrong with it, with the column counted from 1)."""
+    raw = raw.rstrip("\r\n")
     try:
         return json.loads(raw, object_pairs_hook=_object_without_duplicate_keys), None
     except json.JSONDecodeError as err:
-        return None, f"not valid JSON: {err.msg} at column {err.colno}"
+        return None, f"not valid JSON: {err.msg} at column {err.pos + 1}"
     except _DuplicateKey as err:
         return None, f"not valid corpus JSON: {err}"
     except RecursionError:
         return None, "not valid corpus JSON: nested too deeply"
 
 
-def iter_jsonl(path: Path) -> Iterator[Tuple[int, Any, Optional[Problem]]]:
+def iter_json_lines(lines: Iterable[bytes], file: str) -> Iterator[Tuple[int, Any, Optional[Problem]]]:
     """Yield (line number, parsed object or None, problem or None) for each non-blank line. Lines are decoded one
     by one, so a byte that is not UTF-8 is reported on its line; a UTF-8 byte-order mark opening the file is
     accepted (editors on Windows write one)."""
+    for number, raw_bytes in enumerate(lines, start=1):
+        if number == 1 and raw_bytes.startswith(b"\xef\xbb\xbf"):
+            raw_bytes = raw_bytes[3:]
+        try:
+            raw = raw_bytes.decode("utf8")
+        except UnicodeDecodeError as err:
+            yield number, None, Problem(file, number, f"not UTF-8: byte 0x{raw_bytes[err.start]:02x} at column "
+                                                      f"{err.start + 1} ({err.reason})")
+            continue
+        if not raw.strip():
+            continue
+        obj, problem = parse_json_line(raw)
+        yield number, obj, None if problem is None else Problem(file, number, problem)
+
+
+def iter_jsonl(path: Path) -> Iterator[Tuple[int, Any, Optional[Problem]]]:
+    """`iter_json_lines` over a file."""
     with Path(path).open("rb") as f:
-        for number, raw_bytes in enumerate(f, start=1):
-            if number == 1 and raw_bytes.startswith(b"\xef\xbb\xbf"):
-                raw_bytes = raw_bytes[3:]
-            try:
-                raw = raw_bytes.decode("utf8")
-            except UnicodeDecodeError as err:
-                yield number, None, Problem(str(path), number, f"not UTF-8: byte 0x{raw_bytes[err.start]:02x} at column "
-                                                               f"{err.start + 1} ({err.reason})")
-                continue
-            if not raw.strip():
-                continue
-            obj, problem = parse_json_line(raw)
-            yield number, obj, None if problem is None else Problem(str(path), number, problem)
+        yield from iter_json_lines(f, str(path))
+
+
+def validate_records(records: Iterable[Tuple[int, Any]], file: str) -> List[Problem]:
+    """Every problem of (line number, record) pairs: each record's, and doc_ids given twice."""
+    problems: List[Problem] = []
+    seen_doc_ids: Dict[str, int] = {}
+    for number, record in records:
+        problems.extend(validate_record(record, file, number))
+        meta = record.get("meta") if isinstance(record, dict) else None
+        doc_id = meta.get("doc_id") if isinstance(meta, dict) else None
+        if isinstance(doc_id, str):
+            if doc_id in seen_doc_ids:
+                problems.append(Problem(file, number, f"duplicate doc_id {doc_id!r} (first on line {seen_doc_ids[doc_id]})"))
+            seen_doc_ids.setdefault(doc_id, number)
+    return problems
 
 
 def read_records(path: Path, validate: bool = True) -> List[Tuple[int, Record]]:
     """Read a JSONL corpus file as (line number, record); raise CorpusError listing every problem."""
     problems: List[Problem] = []
     records: List[Tuple[int, Record]] = []
-    seen_doc_ids: Dict[str, int] = {}
     for number, obj, problem in iter_jsonl(path):
         if problem is not None:
             problems.append(problem)
-            continue
-        if validate:
-            problems.extend(validate_record(obj, str(path), number))
-            meta = obj.get("meta") if isinstance(obj, dict) else None
-            doc_id = meta.get("doc_id") if isinstance(meta, dict) else None
-            if isinstance(doc_id, str):
-                if doc_id in seen_doc_ids:
-                    problems.append(Problem(str(path), number, f"duplicate doc_id {doc_id!r} (first on line {seen_doc_ids[doc_id]})"))
-                seen_doc_ids.setdefault(doc_id, number)
-        records.append((number, obj))
+        else:
+            records.append((number, obj))
+    if validate:
+        problems.extend(validate_records(records, str(path)))
+        problems.sort(key=lambda p: p.line)  # stable: each line's problems keep their order
     if not records and not problems:
         problems.append(Problem(str(path), 1, "the file has no record (empty or only blank lines)"))
     if problems:
@@ -313,18 +329,26 @@ def read_records(path: Path, validate: bool = True) -> List[Tuple[int, Record]]:
 
 def write_records(records: Iterable[Record], path: Path) -> None:
     """Write records as JSONL, atomically: the file is replaced only once every record is written, so a failure
-    half-way (a record that cannot be encoded, a full disk) leaves the previous file as it was."""
+    half-way (a record that cannot be encoded, a full disk) leaves the previous file as it was. An existing file
+    keeps its permissions."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf8") as f:
+        with tmp.open("x", encoding="utf8") as f:
             for record in records:
                 f.write(json.dumps(record, ensure_ascii=False) + "\n")
+        if path.exists():
+            shutil.copymode(path, tmp)
         os.replace(tmp, path)
     except BaseException:
-        os.unlink(tmp)
+        tmp.unlink(missing_ok=True)
         raise
+
+
+def first_difference(a: str, b: str) -> int:
+    """The first character offset at which two texts differ (the shorter one's length if one extends the other)."""
+    return next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
 
 
 def doc_id_of(record: Record, default: str = "") -> str:
