@@ -217,6 +217,11 @@ BAD_INPUTS = [
     ("relation without to_id", _changed(lambda r: r["relations"][0].pop("to_id")),
      "relation id=1 (2 -USES-> ?): missing key(s) 'to_id'"),
     ("record without text", _changed(lambda r: r.pop("text")), "doc_id '{doc}': the record has no 'text'"),
+    ("record without relations", _changed(lambda r: r.pop("relations")),
+     "doc_id '{doc}': missing key(s) 'relations'; a document without annotations has empty arrays"),
+    ("sequence-labeling export", _changed(lambda r: [r.pop("entities"), r.pop("relations"), r.update(label=[[0, 21, "WEAPON"]])]),
+     "doc_id '{doc}': missing key(s) 'entities', 'relations' (it has 'label': doccano's sequence-labeling export? "
+     "Salve reads the relation JSONL)"),
     ("text not a string", _changed(lambda r: r.update(text=["Au moins"])),
      "doc_id '{doc}': 'text' must be a string, not array"),
     ("entities not a list", _changed(lambda r: r.update(entities={"1": r["entities"][0]})),

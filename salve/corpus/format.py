@@ -102,7 +102,7 @@ class _Entities:
 def _entity_problems(record: Record, file: str, line: int, doc: str) -> Tuple[List[Problem], _Entities]:
     problems: List[Problem] = []
     text = record["text"]
-    entities = record.get("entities", [])
+    entities = record["entities"]
     found = _Entities({}, set())
     if not isinstance(entities, list):
         found.known = False
@@ -150,7 +150,7 @@ def _described(ent: Dict[str, Any]) -> str:
 
 def _relation_problems(record: Record, entities: _Entities, file: str, line: int, doc: str) -> List[Problem]:
     problems: List[Problem] = []
-    relations = record.get("relations", [])
+    relations = record["relations"]
     if not isinstance(relations, list):
         return [Problem(file, line, f"{doc}'relations' must be an array, not {json_type(relations)}")]
     by_id = entities.by_id
@@ -236,6 +236,12 @@ def validate_record(record: Any, file: str = "<record>", line: int = 1) -> List[
     surrogate = _lone_surrogate(record)
     if surrogate:
         return [Problem(file, line, f"lone surrogate in {surrogate}: not a character, cannot be written as UTF-8")]
+    absent = _missing(record, ("entities", "relations"))
+    if absent:
+        # Read as "no annotation", a file of another format would pass with all its annotations dropped.
+        hint = (" (it has 'label': doccano's sequence-labeling export? Salve reads the relation JSONL)"
+                if "label" in record else "; a document without annotations has empty arrays")
+        return [Problem(file, line, f"{doc}missing key(s) {absent}{hint}")]
     problems, entities = _entity_problems(record, file, line, doc)
     problems.extend(_relation_problems(record, entities, file, line, doc))
     return problems
