@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from conftest import GOLD, one_line, plain, run_salve
 
-from salve.corpus.doccano_sync import diff, from_export, merge, same_annotations, to_upload
+from salve.corpus.doccano_sync import check_export, diff, from_export, merge, parse_export, same_annotations, to_upload
 from salve.corpus.format import read_records, validate_record
 
 
@@ -68,6 +68,20 @@ def test_comments_are_kept_in_the_meta():
     record = from_export({"id": 3, "text": "x", "entities": [], "relations": [], "meta": {"doc_id": "a"},
                           "Comments": [{"text": "vérifier"}]})
     assert record["meta"]["doccano_comments"] == [{"text": "vérifier"}] and "id" not in record
+
+
+def test_export_lines_of_another_format_are_reported_not_read_as_unannotated(blank_fr):
+    gold = _gold()
+    export = "\n".join([_export_line(1, gold[0]),
+                        json.dumps({"id": 2, "text": "Deux drones.", "label": [[0, 11, "WEAPON"]], "meta": {"doc_id": "x"}}),
+                        "[3, 4]"]).encode("utf8")
+    lines, problems = parse_export([("all.jsonl", export)])
+    records, found = check_export(lines, gold, blank_fr)
+    assert problems == [] and [str(p) for p in found] == [
+        "doccano export all.jsonl:2: doc_id 'x': missing key(s) 'entities', 'relations' (it has 'label': doccano's "
+        "sequence-labeling export? Salve reads the relation JSONL)",
+        "doccano export all.jsonl:3: a record must be a JSON object, not array"]
+    assert records[0] == gold[0]
 
 
 # Issue 15: `salve doccano pull` validates the whole export before writing anything, and server problems are one

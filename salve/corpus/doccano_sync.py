@@ -75,9 +75,7 @@ def from_export(record: Dict[str, Any]) -> Record:
     comments = record.get("Comments") or []
     if comments and isinstance(out.get("meta", {}), dict):  # a meta that is not an object is reported as it is
         out["meta"] = {**out.get("meta", {}), "doccano_comments": comments}
-    out.setdefault("entities", [])
-    out.setdefault("relations", [])
-    return out
+    return out  # doccano's relation export always has 'entities' and 'relations': a line without is reported
 
 
 def to_upload(record: Record) -> Record:
