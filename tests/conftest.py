@@ -34,6 +34,19 @@ def run_salve(*args, cwd=ROOT):
                           text=True)
 
 
+def plain(text):
+    """Command output without its colour codes."""
+    import re
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def one_line(result):
+    """The only line a failed command printed (exit 1, no traceback): one clear line, not a traceback."""
+    lines = [plain(line) for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+    assert result.returncode == 1 and len(lines) == 1 and "Traceback" not in result.stderr, lines
+    return lines[0]
+
+
 def run_script(*args, cwd=ROOT):
     """Run a project script with the test interpreter; return the CompletedProcess."""
     import subprocess
@@ -105,21 +118,28 @@ CHECK_TEXTS = [CHECK_SENTENCE, "", "Roquettes.",
 @pytest.fixture(scope="session")
 def trained_model(tmp_path_factory, places_path):
     """A model trained for a few dozen steps on the five seeds with the real CPU config (what CI can afford)."""
+    out = tmp_path_factory.mktemp("trained")
+    trained = run_salve(*seed_training_command(out, places_path, steps=200, eval_frequency=50))
+    assert trained.returncode == 0, trained.stdout[-3000:] + trained.stderr[-3000:]
+    return out / "training" / "model-best"
+
+
+def seed_training_command(out, places_path, steps, eval_frequency, output="training"):
+    """`salve train` arguments for a short run with the real CPU config (and its fixed seed) on the five seeds
+    (dev: seed 3), their DocBins written to `out`; the model goes to out/<output>."""
     from spacy.tokens import DocBin
 
     from salve.corpus.docbin import record_to_doc
     from salve.corpus.format import read_records
 
-    out = tmp_path_factory.mktemp("trained")
-    nlp = spacy.blank("fr")
-    docs = [record_to_doc(nlp, r) for _, r in read_records(GOLD)]
-    DocBin(docs=docs, store_user_data=True).to_disk(out / "train.spacy")
-    DocBin(docs=docs[3:4], store_user_data=True).to_disk(out / "dev.spacy")
-    trained = run_salve("train", "--train", out / "train.spacy", "--dev", out / "dev.spacy", "--output", out / "training",
-                        "--override", "training.max_steps=200", "--override", "training.eval_frequency=50",
-                        "--override", "training.batcher.size.start=2000", "--override", f"paths.places={places_path}")
-    assert trained.returncode == 0, trained.stdout[-3000:] + trained.stderr[-3000:]
-    return out / "training" / "model-best"
+    if not (out / "train.spacy").exists():
+        nlp = spacy.blank("fr")
+        docs = [record_to_doc(nlp, r) for _, r in read_records(GOLD)]
+        DocBin(docs=docs, store_user_data=True).to_disk(out / "train.spacy")
+        DocBin(docs=docs[3:4], store_user_data=True).to_disk(out / "dev.spacy")
+    return ("train", "--train", out / "train.spacy", "--dev", out / "dev.spacy", "--output", out / output,
+            "--override", f"training.max_steps={steps}", "--override", f"training.eval_frequency={eval_frequency}",
+            "--override", "training.batcher.size.start=2000", "--override", f"paths.places={places_path}")
 
 
 def predictions(nlp, texts):

@@ -5,7 +5,7 @@ import socket
 import uuid
 
 import pytest
-from conftest import GOLD, ROOT, run_salve
+from conftest import GOLD, ROOT, one_line, run_salve
 
 from salve.corpus.format import read_records
 
@@ -81,3 +81,17 @@ def test_raw_text_with_pre_annotations(doccano, tmp_path, rules_nlp):
     assert {(e["start_offset"], e["end_offset"], e["label"]) for e in record["entities"]} == \
         {(e.start_char, e.end_char, e.label_) for e in expected.ents}
     assert len(record["relations"]) == len(expected._.relations) > 0
+
+
+def test_unknown_project_and_wrong_credentials_are_one_line(doccano, monkeypatch, tmp_path):
+    target = tmp_path / "seeds.jsonl"
+    pull = ("doccano", "pull", "--into", target, "--port", doccano["port"], "--backup-dir", tmp_path / "backups")
+    missing = f"missing-{uuid.uuid4().hex[:8]}"
+    line = one_line(run_salve(*pull, "--project", missing))
+    assert line.startswith(f"✘ No doccano project named '{missing}' at http://127.0.0.1:{doccano['port']} (projects there:")
+    assert line.endswith(f"`salve doccano push --project {missing}` creates it")
+    monkeypatch.setenv("DOCCANO_PASSWORD", "not-the-password")
+    line = one_line(run_salve(*pull, "--project", missing))
+    assert line.startswith(f"✘ doccano at http://127.0.0.1:{doccano['port']} refused the login of user 'salve-test' (")
+    assert line.endswith("): check DOCCANO_USER and DOCCANO_PASSWORD")
+    assert not target.exists()

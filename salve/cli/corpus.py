@@ -13,7 +13,7 @@ from wasabi import msg
 
 from salve.corpus.docbin import doc_to_record, read_docbin, records_to_docbin
 from salve.corpus.files import load_records
-from salve.corpus.format import CorpusError, Record, doc_id_of, read_records, write_records
+from salve.corpus.format import CorpusError, Record, doc_id_of, first_difference, read_records, write_records
 from salve.corpus.markup import read_markup, records_to_markup
 from salve.corpus.seeds import read_seed
 from salve.pipeline.labels import ENTITY_LABELS, RELATION_TYPES
@@ -42,7 +42,7 @@ def check_against_seeds(records: List[Record], seeds_dir: Path, file: str) -> Li
             continue
         text, _ = read_seed(seed)
         if text != record["text"]:
-            at = next((i for i, (a, b) in enumerate(zip(text, record["text"])) if a != b), min(len(text), len(record["text"])))
+            at = first_difference(text, record["text"])
             problems.append(f"{file}: doc {doc_id_of(record)} differs from {seed} at character {at}: "
                             f"seed {text[at:at + 30]!r} vs corpus {record['text'][at:at + 30]!r}")
     return problems

@@ -13,22 +13,25 @@ bound to 127.0.0.1, with its task worker (imports and exports run there). Its da
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import time
 import zipfile
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterable, Iterator, List, NoReturn, Optional, Tuple
 
 import typer
-from wasabi import msg
+from wasabi import color, msg
+from wasabi.util import locale_escape
 
-from salve.corpus.doccano_sync import diff, from_export, merge, to_upload
+from salve.corpus.doccano_sync import check_export, diff, merge, parse_export, to_upload
 from salve.corpus.files import load_records
-from salve.corpus.format import CorpusError, Record, doc_id_of, validate_record, write_records
+from salve.corpus.format import CorpusError, Problem, Record, doc_id_of, validate_records, write_records
 from salve.pipeline.labels import ENTITY_LABELS, RELATION_TYPES
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
@@ -38,11 +41,21 @@ REQUIREMENTS = ROOT / "requirements-doccano.txt"
 LABEL_COLORS = {"ATTACK": "#f4a261", "WEAPON": "#e76f51", "BASE": "#2a9d8f", "ACTOR": "#457b9d", "CASUALTY": "#e9c46a"}
 
 
+def fail(message: str, details: Iterable[object] = ()) -> NoReturn:
+    """Print `message` on one unwrapped line styled as `msg.fail` (which wraps at 80 columns), then each detail on
+    its own indented line, and exit 1."""
+    line = locale_escape(f"\u2718 {message}")
+    print(color(line, fg="red") if msg.show_color else line)
+    for detail in details:
+        print(f"  {detail}")
+    raise typer.Exit(code=1)
+
+
 def credentials() -> Dict[str, str]:
     user, password = os.environ.get("DOCCANO_USER"), os.environ.get("DOCCANO_PASSWORD")
     if not user or not password:
-        msg.fail("Set DOCCANO_USER and DOCCANO_PASSWORD in the environment (they are never read from files or "
-                 "command-line options, so they do not end up in logs)", exits=1)
+        fail("Set DOCCANO_USER and DOCCANO_PASSWORD in the environment (they are never read from files or "
+             "command-line options, so they do not end up in logs)")
     return {"user": user, "password": password}
 
 
@@ -153,24 +166,73 @@ def server_stop(home: Path = typer.Option(DEFAULT_HOME)) -> None:
 
 # API -----------------------------------------------------------------------------------------------------
 
+def _detail(response) -> str:
+    """What a doccano error response says, on one line."""
+    try:
+        body = response.json()
+    except ValueError:
+        return " ".join(response.text.split())[:200]
+    if isinstance(body, dict):
+        parts = [" ".join(map(str, v)) if isinstance(v, list) else str(v) for v in body.values()]
+        return " ".join(" ".join(parts).split())[:200]
+    return " ".join(str(body).split())[:200]
+
+
+def _connection_reason(err: Exception) -> str:
+    """"Connection refused" out of urllib3's long "Max retries exceeded ... [Errno 111] Connection refused"."""
+    found = re.search(r"\[Errno -?\d+\] ([^'\")\]]+)", str(err))
+    return found.group(1).strip() if found else type(err).__name__
+
+
+@contextmanager
+def server_errors(url: str) -> Iterator[None]:
+    """Network and HTTP failures while talking to doccano: one line saying what and where, exit 1, no traceback."""
+    import requests
+    try:
+        yield
+    except requests.ConnectionError as err:
+        fail(f"Cannot connect to doccano at {url} ({_connection_reason(err)}): is the server running? "
+             f"(`salve doccano server-start`)")
+    except requests.Timeout:
+        fail(f"doccano at {url} did not answer in time")
+    except requests.HTTPError as err:
+        response, request = err.response, err.request
+        what = f"{request.method} {request.path_url}" if request is not None else "a request"
+        status = response.status_code if response is not None else "?"
+        fail(f"doccano at {url} answered HTTP {status} to {what}: {_detail(response) if response is not None else err}")
+    except requests.RequestException as err:
+        fail(f"The request to doccano at {url} failed: {' '.join(str(err).split())}")
+
+
 def connect(url: str):
+    """Logged-in clients (beta and legacy API); a refused login is one line naming the user."""
+    import requests
     from doccano_client import DoccanoClient as LegacyClient
     from doccano_client.beta import DoccanoClient
     creds = credentials()
     beta = DoccanoClient(url)
-    beta.login(creds["user"], creds["password"])
+    try:
+        beta.login(creds["user"], creds["password"])
+    except requests.HTTPError as err:
+        if err.response is None or err.response.status_code not in (400, 401, 403):
+            raise
+        fail(f"doccano at {url} refused the login of user {creds['user']!r} ({_detail(err.response)}): check "
+             f"DOCCANO_USER and DOCCANO_PASSWORD")
     return beta, LegacyClient(url, creds["user"], creds["password"])
 
 
-def get_project(beta, name: str, create: bool):
+def get_project(beta, url: str, name: str, create: bool):
     from doccano_client.beta.models.projects import Project, ProjectTypes
     from doccano_client.beta.models.relation_type import RelationType
     from doccano_client.beta.models.span_type import SpanType
-    for project in beta.projects.all():
+    projects = list(beta.projects.all())
+    for project in projects:
         if project.project.name == name:
             return project
     if not create:
-        msg.fail(f"No doccano project named {name!r}", exits=1)
+        names = ", ".join(repr(p.project.name) for p in projects) or "none"
+        fail(f"No doccano project named {name!r} at {url} (projects there: {names}); "
+             f"`salve doccano push --project {name}` creates it")
     project = beta.projects.create(Project(name=name, description="Salve: attacks on military installations",
                                            project_type=ProjectTypes.SEQUENCE_LABELING, use_relation=True))
     for label in ENTITY_LABELS:
@@ -189,8 +251,7 @@ def wait_task(legacy, task_id: str, what: str, timeout: float = 300) -> Dict[str
         if status.get("ready"):
             return status
         time.sleep(0.5)
-    msg.fail(f"doccano did not finish the {what} within {timeout:.0f} s", exits=1)
-    return {}
+    fail(f"doccano did not finish the {what} within {timeout:.0f} s")
 
 
 def existing_doc_ids(project) -> set:
@@ -209,7 +270,7 @@ def upload(legacy, project_id: int, records: List[Record]) -> None:
     status = wait_task(legacy, task, "import")
     errors = (status.get("result") or {}).get("error") or []
     if status.get("error") or errors:
-        msg.fail(f"doccano rejected the upload: {status.get('error') or errors[:5]}", exits=1)
+        fail(f"doccano rejected the upload: {status.get('error') or errors[:5]}")
 
 
 def predictions(model: str, paths: List[Path]) -> List[Record]:
@@ -241,23 +302,26 @@ def push(project_name: str = typer.Option(..., "--project"), gold: Optional[Path
         try:
             records += [r for _, r in load_records(gold)]
         except CorpusError as err:
-            msg.fail(f"{gold} is not valid:\n" + "\n".join(f"  {p}" for p in err.problems), exits=1)
+            fail(f"{gold} is not valid ({len(err.problems)} problem(s)):", err.problems)
     if raw:
         records += predictions(model, raw)
     if not records:
         msg.fail("Nothing to push: give --gold and/or --raw", exits=1)
-    beta, legacy = connect(server_url(port))
-    project = get_project(beta, project_name, create=True)
-    present = existing_doc_ids(project)
-    new = [r for r in records if doc_id_of(r) not in present]
-    if len(new) < len(records):
-        msg.warn(f"{len(records) - len(new)} document(s) already in the project, not uploaded again")
-    if new:
-        upload(legacy, project.id, new)
+    url = server_url(port)
+    with server_errors(url):
+        beta, legacy = connect(url)
+        project = get_project(beta, url, project_name, create=True)
+        present = existing_doc_ids(project)
+        new = [r for r in records if doc_id_of(r) not in present]
+        if len(new) < len(records):
+            msg.warn(f"{len(records) - len(new)} document(s) already in the project, not uploaded again")
+        if new:
+            upload(legacy, project.id, new)
     msg.good(f"Pushed {len(new)} document(s) to project {project_name!r}")
 
 
-def download_export(beta, project) -> List[Dict[str, Any]]:
+def download_export(beta, project) -> List[Tuple[str, bytes]]:
+    """The files of a JSONL export of the project, as (name in the archive, content)."""
     session = project.client_session
     started = session.post(f"{project.project_url}/download", json={"exportApproved": False, "format": "JSONL"})
     started.raise_for_status()
@@ -268,58 +332,60 @@ def download_export(beta, project) -> List[Dict[str, Any]]:
         if status.get("ready"):
             break
         if time.time() - start > 300:
-            msg.fail("doccano did not finish the export within 300 s", exits=1)
+            fail("doccano did not finish the export within 300 s")
         time.sleep(0.5)
     blob = session.get(f"{project.project_url}/download", params={"taskId": task_id})
     blob.raise_for_status()
-    lines = []
-    with zipfile.ZipFile(io.BytesIO(blob.content)) as archive:
-        for name in sorted(archive.namelist()):
-            lines += [(name, n, line) for n, line in enumerate(archive.read(name).decode("utf8").splitlines(), 1) if line.strip()]
-    return [{"_where": (name, n), **json.loads(line)} for name, n, line in lines]
+    try:
+        with zipfile.ZipFile(io.BytesIO(blob.content)) as archive:
+            return [(name, archive.read(name)) for name in sorted(archive.namelist())]
+    except zipfile.BadZipFile:
+        fail(f"doccano's export of project {project.project.name!r} is not a zip archive "
+             f"({len(blob.content)} bytes starting {blob.content[:40]!r})")
+
+
+def _refuse(title: str, problems: List[Problem]) -> NoReturn:
+    """A title line, then one `file:line: message` line per problem in file and line order; exit 1."""
+    fail(f"{title} ({len(problems)} problem(s)); nothing written:", sorted(problems, key=lambda p: (p.file, p.line)))
 
 
 @app.command("pull")
 def pull(project_name: str = typer.Option(..., "--project"), into: Path = typer.Option(..., help="Corpus JSONL to update"),
          force: bool = typer.Option(False, help="Write even if the export removes documents or annotations"),
          backup_dir: Path = typer.Option(ROOT / "corpus" / "backups"), port: int = typer.Option(8765)) -> None:
-    """Export the project, validate it, show the changes, back up the corpus file and merge the export into it."""
-    beta, _ = connect(server_url(port))
-    project = get_project(beta, project_name, create=False)
-    exported, problems = [], []
-    for line in download_export(beta, project):
-        name, number = line.pop("_where")
-        record = from_export(line)
-        record.setdefault("meta", {}).setdefault("doc_id", f"doccano-{line.get('id')}")
-        problems += validate_record(record, f"export:{name}", number)
-        exported.append(record)
-    if not problems:
-        import spacy
-
-        from salve.corpus.docbin import records_to_docbin
-        try:
-            records_to_docbin(spacy.blank("fr"), list(enumerate(exported, start=1)), "export")
-        except CorpusError as err:
-            problems = err.problems
-    if problems:
-        msg.fail(f"The export is not valid ({len(problems)} problem(s)); nothing written:\n"
-                 + "\n".join(f"  {p}" for p in problems), exits=1)
-    current = [r for _, r in load_records(into)] if into.exists() else []
+    """Export the project, validate the whole export, show the changes, back up the corpus file and merge the export
+    into it. Nothing is written (corpus or backup) unless every exported document is valid."""
+    import spacy
+    try:
+        current = [r for _, r in load_records(into)] if into.exists() else []
+    except CorpusError as err:
+        _refuse(f"{into} is not valid", err.problems)
+    url = server_url(port)
+    with server_errors(url):
+        beta, _ = connect(url)
+        project = get_project(beta, url, project_name, create=False)
+        files = download_export(beta, project)
+    lines, problems = parse_export(files)
+    exported, found = check_export(lines, current, spacy.blank("fr"))
+    if problems + found:
+        _refuse(f"The export of project {project_name!r} is not valid; {into} is left as it was", problems + found)
     changes = diff(current, exported)
     print(changes.summary())
     drops = changes.drops()
     if drops and not force:
-        msg.fail("The export would remove annotations; nothing written (use --force to accept):\n"
-                 + "\n".join(f"  {d}" for d in drops), exits=1)
+        fail("The export would remove annotations; nothing written (use --force to accept):", drops)
     if not changes.added and not changes.modified and not changes.removed:
         msg.good(f"{into} is up to date")
         return
+    merged = merge(current, exported)
+    problems = validate_records(enumerate(merged, start=1), f"{into} (merged)")
+    if problems:  # the checks above should make this impossible: never write a corpus that would not load
+        _refuse(f"Merging the export into {into} would give an invalid corpus", problems)
     if into.exists():
         backup_dir.mkdir(parents=True, exist_ok=True)
         backup = backup_dir / f"{into.stem}.{datetime.now().strftime('%Y%m%d-%H%M%S')}.jsonl"
         shutil.copy(into, backup)
         msg.info(f"Backed up {into} to {backup}")
-    write_records(merge(current, exported), into)
-    load_records(into)  # the written file passes the corpus validator
+    write_records(merged, into)
     msg.good(f"Wrote {into}")
 

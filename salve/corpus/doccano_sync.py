@@ -1,13 +1,18 @@
 """Offline half of the doccano loop: mapping records to and from doccano, and merging an export into the corpus.
 
-Pull never loses work: `diff` says what an export adds, modifies and removes; `merge` keeps every unchanged
-record byte for byte (so pulling an untouched project changes nothing), takes modified and new documents from
-the export with fresh ids, and `drops` lists what the export would delete so the caller can refuse it.
+Pull never loses work: `check_export` finds everything wrong with the whole export (JSON, schema, offsets, token
+alignment, documents without a doc_id or given twice, texts changed in doccano) before anything is written;
+`diff` says what an export adds, modifies and removes; `merge` keeps every unchanged record byte for byte (so
+pulling an untouched project changes nothing), takes modified and new documents from the export with fresh ids,
+and `drops` lists what the export would delete so the caller can refuse it.
 """
 from dataclasses import dataclass, field
-from typing import Any, Dict, FrozenSet, List, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, List, Tuple
 
-from .format import Record, doc_id_of
+from spacy.language import Language
+
+from .docbin import record_to_doc
+from .format import CorpusError, Problem, Record, doc_id_of, first_difference, iter_json_lines, validate_record
 
 DOCCANO_KEYS = ("id", "Comments")  # added by doccano's export, not part of the corpus format
 
@@ -68,11 +73,9 @@ def from_export(record: Dict[str, Any]) -> Record:
     """A doccano export line as a corpus record (doccano's own keys dropped, comments kept in the meta)."""
     out = {k: v for k, v in record.items() if k not in DOCCANO_KEYS}
     comments = record.get("Comments") or []
-    if comments:
-        out.setdefault("meta", {})["doccano_comments"] = comments
-    out.setdefault("entities", [])
-    out.setdefault("relations", [])
-    return out
+    if comments and isinstance(out.get("meta", {}), dict):  # a meta that is not an object is reported as it is
+        out["meta"] = {**out.get("meta", {}), "doccano_comments": comments}
+    return out  # doccano's relation export always has 'entities' and 'relations': a line without is reported
 
 
 def to_upload(record: Record) -> Record:
@@ -133,3 +136,62 @@ def merge(current: List[Record], exported: List[Record]) -> List[Record]:
     known = {doc_id_of(r) for r in current}
     out += [fresh(r) for r in exported if doc_id_of(r) not in known]
     return out
+
+
+ExportLine = Tuple[str, int, Any]  # (where: "doccano export <file>", line number, parsed JSON)
+
+
+def parse_export(files: Iterable[Tuple[str, bytes]]) -> Tuple[List[ExportLine], List[Problem]]:
+    """The lines of the export's files (name, content), each parsed on its own; problems say file and line."""
+    lines: List[ExportLine] = []
+    problems: List[Problem] = []
+    for name, data in files:
+        where = f"doccano export {name}"
+        for number, obj, problem in iter_json_lines(data.splitlines(keepends=True), where):
+            if problem is not None:
+                problems.append(problem)
+            else:
+                lines.append((where, number, obj))
+    return lines, problems
+
+
+def check_export(lines: List[ExportLine], current: List[Record], nlp: Language) -> Tuple[List[Record], List[Problem]]:
+    """The export as corpus records, and every problem that must stop a pull before anything is written: schema and
+    offsets, token alignment (with `nlp`'s tokenizer), a document without meta.doc_id, a doc_id given twice, and a
+    document whose text differs from the corpus's (doccano must only add annotations). Each problem names the
+    export file and line, the doccano example id and the doc_id."""
+    corpus_texts = {doc_id_of(r): r["text"] for r in current}
+    first_seen: Dict[str, str] = {}
+    records: List[Record] = []
+    problems: List[Problem] = []
+    for where, number, raw in lines:
+        if not isinstance(raw, dict):
+            problems.extend(validate_record(raw, where, number))
+            continue
+        example = f"doccano example id={raw.get('id')!r}"
+        record = from_export(raw)
+        found = validate_record(record, where, number)
+        meta = record.get("meta")
+        doc_id = meta.get("doc_id") if isinstance(meta, dict) else None
+        if not found and doc_id is None:
+            found.append(Problem(where, number, f"{example} has no meta.doc_id (was it added in doccano instead of "
+                                                f"pushed by `salve doccano push`?)"))
+        if isinstance(doc_id, str):
+            here = f"in {example} (line {number} of {where})"
+            if doc_id in first_seen:
+                found.append(Problem(where, number, f"doc_id {doc_id!r} ({example}) is also {first_seen[doc_id]}"))
+            first_seen.setdefault(doc_id, here)
+            old, new = corpus_texts.get(doc_id), record.get("text")
+            if isinstance(new, str) and old is not None and new != old:
+                at = first_difference(old, new)
+                found.append(Problem(where, number, f"doc_id {doc_id!r} ({example}): the text differs from the corpus "
+                                                    f"at character {at}: corpus {old[at:at + 30]!r}, export "
+                                                    f"{new[at:at + 30]!r} (a text must not change in doccano)"))
+        if not found:
+            try:
+                record_to_doc(nlp, record, where, number)
+            except CorpusError as err:
+                found.extend(err.problems)
+        problems.extend(found)
+        records.append(record)
+    return records, problems
