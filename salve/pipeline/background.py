@@ -112,20 +112,23 @@ def protected_sentences(doc_text: str, bounds: List[Tuple[int, int]], first_sent
     return (first_sentence, first_sentence + 1) if title else (first_sentence,)
 
 
-# What a strike on civilians hits, right after its verb: "ont frappé un quartier résidentiel", "a touché un immeuble"
-_CIVILIAN_PLACE = re.compile(r"^(\w+ ){0,2}?(sur |contre |dans )?(un |une |des |le |la |les |l'|plusieurs )?(\w+ )?"
+# What a strike verb hits, right after it: "ont frappé un quartier résidentiel", "a touché un immeuble d'habitation"
+_STRIKE_VERB = re.compile(r"\b(frappe\w*|touche\w*|vise\w*|cible\w*|bombarde\w*|pilonne\w*)$")
+_CIVILIAN_PLACE = re.compile(r"^(un |une |des |le |la |les |l'|plusieurs )?(\w+ )?"
                              r"(quartiers?|immeubles?|batiments? (residentiels?|d'habitation)|zones? residentielles?|"
-                             r"habitations?|maisons?|marches?|hopita(l|ux)|ecoles?|mosquees?|eglises?|autobus|bus|"
-                             r"centres? commerci\w+|gares?|villages?|civils)\b")
+                             r"habitations?|maisons?|marches?|hopita(l|ux)|ecoles?|mosquees?|eglises?|autobus|"
+                             r"centres? commerci\w+|gares?)\b")
 
 
 def hits_civilians(mention: Span, text: Optional[str] = None) -> bool:
-    """An ATTACK mention with no installation whose verb is followed by a civilian place ("des missiles russes ont
-    frappé `un quartier résidentiel`"): out of scope (section 1), so it makes no event and its casualties reach no
-    event of the article (D27)."""
+    """An ATTACK verb with no installation whose object is a civilian place ("des missiles russes ont frappé `un
+    quartier résidentiel`"): out of scope (section 1), so it makes no event and its casualties reach no event of the
+    article (D27). A munition that falls on a house during an attack on a base ("la troisième est tombée sur une
+    maison") is not such a strike."""
     text = mention.doc.text if text is None else text
-    after = normalise(text[mention.end_char:mention.end_char + 60])
-    return bool(_CIVILIAN_PLACE.match(after))
+    if not _STRIKE_VERB.search(normalise(mention.text)):
+        return False
+    return bool(_CIVILIAN_PLACE.match(normalise(text[mention.end_char:mention.end_char + 60])))
 
 
 def is_background(mention: Span, bounds: List[Tuple[int, int]], protected: Tuple[int, ...] = (0,),
