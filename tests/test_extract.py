@@ -167,7 +167,7 @@ def test_extract_reports_bad_inputs_and_processes_the_others(tmp_path, rules_mod
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / "readme.md").write_text("nothing to extract", encoding="utf8")
     lines = tmp_path / "docs.jsonl"
-    lines.write_bytes(json.dumps({"id": "j1", "text": good}).encode() + b"\n"
+    lines.write_bytes(b"\xef\xbb\xbf" + json.dumps({"id": "j1", "text": good}).encode() + b"\n"  # a byte order mark
                       + b'{"id": "j2", "text": "caf\xe9 latin-1"}\n'
                       + json.dumps({"id": "j1", "text": good}).encode() + b"\n"
                       + json.dumps({"id": "j3", "text": good}).encode() + b"\n")

@@ -75,6 +75,7 @@ def extract(
                     results.append({"id": result["id"], "events": result["events"]})
                 f.write(json.dumps(result, ensure_ascii=False) + "\n")
                 progress.update(1)
+            f.flush()  # whole batches on disk as they are done (a soak run or `tail -f` follows them)
     if geojson_out:
         geojson_out.parent.mkdir(parents=True, exist_ok=True)
         geojson_out.write_text(json.dumps(geojson(results), ensure_ascii=False), encoding="utf8")
