@@ -146,7 +146,11 @@ def document_text(draw, max_fragments: int = 12) -> str:
 
 @st.composite
 def long_document_text(draw) -> str:
-    """Over one chunk (10,000 characters): attack paragraphs between filler paragraphs, repeated."""
+    """Over one chunk (10,000 characters): attack paragraphs and filler paragraphs, or one line with a token longer
+    than a chunk (the cut then falls inside it) between attack sentences."""
+    if draw(st.integers(0, 2)) == 0:
+        unit = draw(st.sampled_from(["a", "9", "roquette", "e\u0301", ".", "\u200b", "ـ", "!"]))
+        return draw(attack_sentence()) + " " + unit * (10_500 // len(unit)) + " " + draw(attack_sentence())
     paragraphs = draw(st.lists(st.one_of(attack_sentence(), mutated(attack_sentence()), document_text(4)), min_size=2, max_size=6))
     return "\n\n".join(paragraphs) * draw(st.integers(1, 4)) + "\n\n" + ("Le conseil municipal s'est réuni. " * 320)
 

@@ -6,9 +6,10 @@ The documents are the project's texts (seeds, synthetic and development markup) 
 wrapped in HTML and every 500th made longer than a chunk, written as one JSONL file. `salve extract` runs on it
 in a child process exactly as a user runs it; the parent reads the child's VmRSS and VmHWM from /proc every
 `interval` seconds together with the number of output lines written so far. The report gives RSS at the start of
-processing (first document written), at a quarter, half, three quarters and the end of the documents, the peak,
-the growth from the quarter to the end (memory that stays flat grows by a few MB at most once the pipeline's
-caches are warm), and a check of the output: one line per document, no error, every offset inside its text.
+processing (first document written), at a quarter, half, three quarters and the end of the documents, the min, mean
+and max RSS of each quarter of the documents, the peak (VmHWM), the change of the mean from the first to the last
+quarter (flat memory: a few MB), and a check of the output: one line per document in input order, no error, every
+offset inside its text.
 """
 import json
 import subprocess
@@ -72,6 +73,19 @@ def _at(samples: List[Dict[str, Any]], done: int) -> Dict[str, Any]:
     return next((s for s in samples if s["documents"] >= done), samples[-1])
 
 
+def quarters(samples: List[Dict[str, Any]], documents: int) -> List[Dict[str, Any]]:
+    """Min, mean and max RSS of the samples taken while each quarter of the documents was being written (single
+    samples swing by 100 MB or so with the length of the batch in progress; the quarters show the trend)."""
+    out = []
+    for q in range(4):
+        low, high = documents * q / 4, documents * (q + 1) / 4
+        rss = [s["rss_mb"] for s in samples if low <= s["documents"] < high and s["documents"] > 0]
+        if rss:
+            out.append({"documents": f"{int(low)}-{int(high)}", "samples": len(rss), "min_mb": min(rss),
+                        "mean_mb": round(sum(rss) / len(rss), 1), "max_mb": max(rss)})
+    return out
+
+
 def run_soak(model: str, documents: int, work: Path, interval: float = 1.0, batch_size: int = 32) -> Dict[str, Any]:
     """Write the documents, run `salve extract` on them, sample its memory; return the report (module docstring)."""
     work.mkdir(parents=True, exist_ok=True)
@@ -107,12 +121,16 @@ def run_soak(model: str, documents: int, work: Path, interval: float = 1.0, batc
               "rss_mb": {name: s["rss_mb"] for name, s in marks.items()},
               "rss_at_documents": {name: s["documents"] for name, s in marks.items()},
               "peak_rss_mb": round(peak_kb / 1024, 1),
-              "growth_quarter_to_end_mb": round(marks["end"]["rss_mb"] - marks["quarter"]["rss_mb"], 1),
+              "quarters": quarters(samples, documents),
               "output": checked, "interval_seconds": interval, "samples": samples}
     msg.table([[name, report["rss_at_documents"][name], report["rss_mb"][name]] for name in marks],
               header=["point", "documents written", "RSS MB"], divider=True)
-    msg.text(f"{documents:,} documents in {seconds:.0f} s, peak RSS {report['peak_rss_mb']} MB, growth from a quarter "
-             f"to the end {report['growth_quarter_to_end_mb']} MB; output: {checked}")
+    parts = report["quarters"]
+    report["mean_growth_first_to_last_quarter_mb"] = round(parts[-1]["mean_mb"] - parts[0]["mean_mb"], 1) if parts else None
+    msg.table([[q["documents"], q["samples"], q["min_mb"], q["mean_mb"], q["max_mb"]] for q in parts],
+              header=["documents", "samples", "min RSS MB", "mean", "max"], divider=True)
+    msg.text(f"{documents:,} documents in {seconds:.0f} s, peak RSS {report['peak_rss_mb']} MB, mean RSS from the first "
+             f"to the last quarter {report['mean_growth_first_to_last_quarter_mb']:+} MB; output: {checked}")
     return report
 
 
