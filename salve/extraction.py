@@ -81,7 +81,8 @@ def _read_folder(path: Path) -> Iterator[Document]:
     files = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and not p.is_dir())
     if not files:
         others = sorted(str(p.relative_to(path)) for p in path.rglob("*") if not p.is_dir())
-        seen = f" (it has {len(others)} other files: {', '.join(others[:3])}{', ...' if len(others) > 3 else ''})" if others else ""
+        listed = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
+        seen = f" (it has {len(others)} other file{'s' if len(others) > 1 else ''}: {listed})" if others else ""
         yield Document(str(path), None, error=f"{path}: no .txt or .jsonl file in this folder{seen}", origin=str(path))
     yield from _read_paths(files)
 

@@ -1,6 +1,7 @@
 """The extract command on seeds, plain text, JSONL and bad inputs; chunking of long texts."""
 import csv
 import json
+import os
 
 import pytest
 from conftest import SEEDS, run_salve
@@ -164,6 +165,8 @@ def test_extract_reports_bad_inputs_and_processes_the_others(tmp_path, rules_mod
     (tmp_path / "a" / "ok.txt").write_text(good, encoding="utf8")
     (tmp_path / "a" / "gone.txt").symlink_to(tmp_path / "nowhere.txt")  # a broken link
     (tmp_path / "a" / "loop.txt").symlink_to(tmp_path / "a" / "loop.txt")  # too many levels of links
+    os.mkfifo(tmp_path / "a" / "pipe.txt")  # reading it would block the run
+    (tmp_path / "dir.txt").mkdir()  # a folder named like a text file, given as an input: a folder without inputs
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / "readme.md").write_text("nothing to extract", encoding="utf8")
     lines = tmp_path / "docs.jsonl"
@@ -172,7 +175,7 @@ def test_extract_reports_bad_inputs_and_processes_the_others(tmp_path, rules_mod
                       + json.dumps({"id": "j1", "text": good}).encode() + b"\n"
                       + json.dumps({"id": "j3", "text": good}).encode() + b"\n")
     out = tmp_path / "out.jsonl"
-    result = run_salve("extract", tmp_path / "a", tmp_path / "b", tmp_path / "notes", lines,
+    result = run_salve("extract", tmp_path / "a", tmp_path / "b", tmp_path / "notes", tmp_path / "dir.txt", lines,
                         "--model", rules_model, "--out", out)
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
@@ -187,11 +190,13 @@ def test_extract_reports_bad_inputs_and_processes_the_others(tmp_path, rules_mod
     assert any(e.startswith(f"{lines}:2: not UTF-8") for e in errors.values())
     assert any(e.startswith(f"{tmp_path / 'a' / 'gone.txt'}: cannot be read") for e in errors.values())
     assert any(e.startswith(f"{tmp_path / 'a' / 'loop.txt'}: cannot be read") for e in errors.values())
-    assert any(e.startswith(f"{tmp_path / 'notes'}: no .txt or .jsonl file") for e in errors.values())
-    assert len(errors) == 6, errors
+    assert any(e.startswith(f"{tmp_path / 'a' / 'pipe.txt'}: cannot be read (not a regular file)") for e in errors.values())
+    assert f"{tmp_path / 'notes'}: no .txt or .jsonl file in this folder (it has 1 other file: readme.md)" in errors.values()
+    assert f"{tmp_path / 'dir.txt'}: no .txt or .jsonl file in this folder" in errors.values()
+    assert len(errors) == 8, errors
     for message in errors.values():  # every one of them is also said on the terminal
         assert message.split(":")[0] in output
-    assert "6 not processed" in output
+    assert "8 not processed" in output
 
 
 def test_extract_with_a_bad_model_path_says_so_in_one_line(tmp_path):
