@@ -64,3 +64,14 @@ def test_quantity_is_json_ready():
 @pytest.mark.parametrize("junk", ["\x00\x01", "<b>roquettes</b>", "🚀🚀", "a" * 10000, "1 2 3 4"])
 def test_odd_input_never_raises(junk):
     assert parse_quantity(junk).qualifier in {"exact", "at_least", "at_most", "approx", "unknown"}
+
+
+@pytest.mark.parametrize("text", ["9" * 5000 + " roquettes", "pas moins de " + "0" * 4800 + " drones",
+                                  "entre " + "1" * 4500 + " et " + "2" * 4500 + " obus", "1" * 13 + " roquettes"])
+def test_a_number_too_long_to_be_a_count_is_unknown(text):
+    # found by `salve fuzz`: int() of more than 4,300 digits raised ValueError
+    assert parse_quantity(text) == Quantity(None, "unknown")
+
+
+def test_long_counts_within_the_limit_are_kept():
+    assert parse_quantity("1 000 000 000 roquettes") == Quantity(1_000_000_000, "exact")

@@ -254,6 +254,63 @@ def benchmark(model: str = typer.Option("training/model-best"), baseline: str = 
     run_benchmark(model, baseline, min_words, batch_size, wheel, out, rules, length, curve_chars, soak)
 
 
+@app.command("soak")
+def soak(model: str = typer.Option("training/rules", help="Pipeline path or installed package"),
+         documents: int = typer.Option(10_000, help="Documents to extract"),
+         work: Path = typer.Option(Path("training/soak"), help="Folder for the input, the output and the log"),
+         interval: float = typer.Option(1.0, help="Seconds between two RSS samples"),
+         out: Optional[Path] = typer.Option(None, help="Write the report (JSON, with every sample) here")) -> None:
+    """Soak run: `salve extract` over many documents in a child process, RSS sampled over time (start, quarter,
+    half, three quarters, end, peak) and the output checked."""
+    import json
+
+    from salve.evaluation.soak import run_soak
+
+    report = run_soak(model, documents, work, interval)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(report, indent=2), encoding="utf8")
+    if report["output"]["lines"] != documents or report["output"]["errors"] or report["output"]["bad_offsets"]:
+        msg.fail(f"the output is not what it should be: {report['output']}", exits=1)
+
+
+@app.command("fuzz")
+def fuzz(model: str = typer.Option("training/rules", help="Pipeline for the pipeline and extract targets"),
+         examples: int = typer.Option(10_000, help="Generated inputs in all, shared between the targets"),
+         target: List[str] = typer.Option([], help="Only these targets (repeat): quantity, markup, validator, "
+                                                   "pipeline, extract"),
+         out: Optional[Path] = typer.Option(None, help="Write the counts and the crashing inputs here (JSON)")) -> None:
+    """Property-based fuzzing (hypothesis, derandomised) of parse_quantity, the markup parser, the corpus validator
+    and the extract path; exits 1 on a crash or an offset outside the text."""
+    import json
+    import time
+
+    from salve.evaluation.fuzz import run_fuzz
+    from salve.extraction import load_pipeline
+
+    try:
+        nlp = load_pipeline(model)
+    except OSError as err:
+        msg.fail(f"Invalid value for '--model': {err}", exits=2)
+    started = time.perf_counter()
+    outcomes = run_fuzz(nlp, examples, target or None)
+    rows = [[o.target, o.inputs, len(o.crashes), len(o.bad_offsets), f"{o.seconds:.0f}"] for o in outcomes.values()]
+    rows.append(["all", sum(o.inputs for o in outcomes.values()), sum(len(o.crashes) for o in outcomes.values()),
+                 sum(len(o.bad_offsets) for o in outcomes.values()), f"{time.perf_counter() - started:.0f}"])
+    msg.table(rows, header=["target", "inputs", "crashes", "offsets outside", "seconds"], divider=True)
+    for outcome in outcomes.values():
+        for crash in outcome.crashes[:5]:
+            print(f"crash in {outcome.target} at {crash['where']}: {crash['error']}\n  input: {crash['input']}")
+        for bad in outcome.bad_offsets[:5]:
+            print(f"bad offsets in {outcome.target}: {bad['problems']}\n  input: {bad['input']}")
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps({name: o.summary() for name, o in outcomes.items()}, ensure_ascii=False, indent=2),
+                       encoding="utf8")
+    if any(o.crashes or o.bad_offsets for o in outcomes.values()):
+        raise typer.Exit(1)
+
+
 @app.command("agreement")
 def agreement(annotation_a: List[Path] = typer.Argument(..., exists=True, help="Annotation A file(s), then B last"),
               out: Optional[Path] = typer.Option(None, help="Write the report (Markdown) here"),

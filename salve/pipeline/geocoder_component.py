@@ -33,10 +33,11 @@ class Geocoder:
         events = doc._.events or []
         if not events:
             return doc
+        text = doc.text  # rebuilt from every token on each access: once, not once per event
         bounds = sentence_bounds(doc)
-        countries = text_countries(doc.text, self.places, [(e.get("target") or {}).get("country") for e in events])
+        countries = text_countries(text, self.places, [(e.get("target") or {}).get("country") for e in events])
         for event in events:
-            event["location"] = locate_event(event, doc.text, bounds, self.places, countries)
+            event["location"] = locate_event(event, text, bounds, self.places, countries)
         return doc
 
     def initialize(self, get_examples: Optional[Callable[[], Iterable[Example]]] = None, *,

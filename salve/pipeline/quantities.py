@@ -59,7 +59,10 @@ _VAGUE_PHRASES = ("de nombreux", "de nombreuses", "une serie de", "une salve de"
 _VAGUE_PLURAL_NOUNS = ("dizaines", "centaines", "milliers", "douzaines", "vingtaines")
 _SINGULAR_DETERMINERS = {"un", "une", "le", "la", "l'", "cet", "cette", "ce", "seul", "seule", "chaque"}
 _DIGIT_GROUPS = re.compile(r"\b(\d{1,3})((?:[ \u00a0\u202f.]\d{3})+)\b")
-_NUMBER = re.compile(r"^\d+$")
+# A count has at most 12 digits: a longer digit string is an identifier or junk, not a number of weapons or victims
+# (and int() refuses more than 4,300 digits).
+MAX_COUNT_DIGITS = 12
+_NUMBER = re.compile(rf"^\d{{1,{MAX_COUNT_DIGITS}}}$")
 _ORDINAL = re.compile(r"^(\d+(e|er|ere|eme|nd|nde)|\w+ieme|premier|premiere|dernier|derniere)$")
 
 
