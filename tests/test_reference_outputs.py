@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import spacy
 
-from salve.pipeline.events import sentence_bounds
+from salve.pipeline.sentences import sentence_bounds
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))

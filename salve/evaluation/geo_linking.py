@@ -19,10 +19,11 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from spacy.tokens import Doc
 
-from salve.pipeline.events import build_events, sentence_bounds
+from salve.pipeline.events import build_events
 from salve.pipeline.geocoding import PRECISIONS, Places, distance_km, locate_event, text_countries
 from salve.pipeline.knowledge import Knowledge
 from salve.pipeline.scoring import prf
+from salve.pipeline.sentences import sentence_bounds
 
 
 def read_gold_links(path: Path) -> List[Dict[str, Any]]:

@@ -37,9 +37,9 @@ from salve.evaluation.metrics import (  # noqa: E402
     slot_values,
     with_annotations,
 )
-from salve.pipeline.events import sentence_bounds, sentence_index  # noqa: E402
 from salve.pipeline.knowledge import Knowledge  # noqa: E402
 from salve.pipeline.labels import ENTITY_LABELS, RELATION_TYPES  # noqa: E402
+from salve.pipeline.sentences import sentence_bounds, sentence_index  # noqa: E402
 
 Triple = Tuple[Doc, Doc, Doc]  # gold, prediction, prediction with gold entities
 

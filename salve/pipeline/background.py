@@ -25,6 +25,7 @@ from typing import List, Optional, Tuple
 from spacy.tokens import Span
 
 from .knowledge import normalise
+from .sentences import sentence_index
 
 _STRIKE_NOUNS = {"frappe", "frappes", "raid", "raids", "bombardement", "bombardements", "represailles", "riposte"}
 _STATE_STRIKE = re.compile(r"^(aerien\w*|americain\w*|israelien\w*|russe\w*|turque?s?|francais\w*|britannique\w*|"
@@ -144,7 +145,7 @@ def is_background(mention: Span, bounds: List[Tuple[int, int]], protected: Tuple
     before_words = [normalise(t.text) for t in doc[max(0, mention.start - 3):mention.start]]
     if any(w in _EARLIER for w in before_words + words) or is_aggregate(mention, text):
         return True
-    index = next((i for i, (s, e) in enumerate(bounds) if s <= mention.start_char < e), len(bounds) - 1)
+    index = sentence_index(bounds, mention.start_char)
     if index in protected:
         return False
     start, end = bounds[index]

@@ -20,10 +20,9 @@ Casualty figures (negations, kinds, sums, "nobody was hurt" statements) are deci
 Events are ordered by their first mention, so the headline (first-reported) attack comes first.
 """
 import re
-from bisect import bisect_right
+from bisect import bisect_left
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-import numpy
 from spacy.tokens import Doc, Span
 
 from .background import MONTH_PATTERN, YEAR_PATTERN, hits_civilians, is_background, is_plural, protected_sentences
@@ -34,56 +33,10 @@ from .doc_extensions import relation_spans
 from .knowledge import Knowledge, normalise
 from .labels import ATTACK, BLAMED_ON, CLAIMED_BY, INJURED, KILLED, TARGETS, USES
 from .quantities import parse_quantity
+from .sentences import sentence_bounds, sentence_index
 
 EventDict = Dict[str, Any]
 _INDEFINITE = {"un", "une", "d'une", "d'un"}
-def sentence_bounds(doc: Doc, use_annotation: bool = True) -> List[Tuple[int, int]]:
-    """Sentence (start_char, end_char) pairs, also cut at line breaks (titles, captions and paragraphs often
-    end without a full stop); from punctuation when no component set sentences or `use_annotation` is off.
-
-    Computed from token arrays rather than by iterating Token objects (this runs several times per doc)."""
-    if len(doc) == 0:
-        return [(0, len(doc.text))] if doc.text else []
-    has_sents = use_annotation and doc.has_annotation("SENT_START")
-    idx = doc.to_array("IDX").astype("int64")
-    length = int(idx[-1]) + len(doc[-1].text_with_ws)  # len(doc.text), which spaCy would rebuild from every token
-    ws_end = numpy.append(idx[1:], length)  # end of each token's text_with_ws
-    cuts: Dict[int, List[Tuple[str, int]]] = {}  # token index -> cuts in loop order ("start" before "end")
-    if has_sents:
-        for i in numpy.flatnonzero(doc.to_array("SENT_START") == 1):
-            if i > 0:
-                cuts.setdefault(int(i), []).append(("start", int(idx[i])))
-    # a line break is always inside a whitespace token (the tokenizer splits on whitespace)
-    ends = {int(i) for i in numpy.flatnonzero(doc.to_array("IS_SPACE")) if "\n" in doc[int(i)].text_with_ws}
-    if not has_sents:
-        orth = doc.to_array("ORTH")
-        ends |= set(int(i) for i in numpy.flatnonzero(numpy.isin(orth, [doc.vocab.strings.add(p) for p in ".!?"])))
-    for i in ends:
-        cuts.setdefault(i, []).append(("end", int(ws_end[i])))
-    bounds, start = [], 0
-    for i in sorted(cuts):
-        for kind, char in cuts[i]:
-            if char > start:
-                bounds.append((start, char))
-                start = char
-            elif kind == "end":  # a line break right after a cut: the next sentence starts after it
-                start = char
-    if start < length:
-        bounds.append((start, length))
-    return bounds
-
-
-def sentence_index(bounds: List[Tuple[int, int]], char: int) -> int:
-    """Index of the sentence (from `sentence_bounds`, contiguous and sorted) that holds character `char`."""
-    i = bisect_right(bounds, (char, float("inf"))) - 1
-    if 0 <= i < len(bounds) and bounds[i][0] <= char < bounds[i][1]:
-        return i
-    for j, (s, e) in enumerate(bounds):  # bounds with gaps (a caller's own): the first that holds it
-        if s <= char < e:
-            return j
-    return len(bounds) - 1
-
-
 _LOCATIVE = {"en", "a", "au", "aux", "dans", "pres", "vers", "sur"}
 
 
@@ -168,6 +121,7 @@ class _View:
         self.bounds = sentence_bounds(doc)
         self.relations = relation_spans(doc)
         self.linked = {(child.start, child.end) for _, child, _ in self.relations}
+        self.sentence_events: Optional["_SentenceEvents"] = None  # set once the mentions are grouped into events
 
 
 def _arguments(view: "_View") -> Dict[Tuple[int, int], Dict[str, List[Span]]]:
@@ -345,7 +299,7 @@ def _orphans(view: _View, events: List[_Event], label: str) -> Iterator[Tuple[Sp
         if span.label_ != label or (span.start, span.end) in view.linked:
             continue
         sent = sentence_index(view.bounds, span.start_char)
-        n = _event_of_sentence(events, view.bounds, sent)
+        n = view.sentence_events.of(sent) if view.sentence_events else None
         if n is not None and sent not in other_attack:
             yield span, sent, n
 
@@ -423,13 +377,27 @@ def _attach_orphan_actors(view: _View, events: List[_Event], knowledge: Knowledg
             bucket.append(span)
 
 
-def _event_of_sentence(events: List[_Event], bounds: List[Tuple[int, int]], sent: int) -> Optional[int]:
-    """The event with a mention in sentence `sent`, else the most recent one mentioned before it."""
-    hits = [n for n, ev in enumerate(events) if any(sentence_index(bounds, m.start_char) == sent for m in ev.mentions)]
-    if hits:
-        return hits[0]
-    before = [n for n, ev in enumerate(events) if min(m.start_char for m in ev.mentions) < bounds[sent][0]]
-    return before[-1] if before else None
+class _SentenceEvents:
+    """The event of each sentence: the first event with a mention in it, else the most recent one mentioned before it.
+    Computed once per doc: the builder asks it for every sentence, and a long page has thousands of them."""
+
+    def __init__(self, events: List[_Event], bounds: List[Tuple[int, int]]):
+        self.bounds = bounds
+        self.first: Dict[int, int] = {}
+        for n, event in enumerate(events):
+            for mention in event.mentions:
+                self.first.setdefault(sentence_index(bounds, mention.start_char), n)
+        order = sorted((min(m.start_char for m in ev.mentions), n) for n, ev in enumerate(events))
+        self.starts = [start for start, _ in order]
+        self.latest: List[int] = []  # the highest event index among the events starting up to here
+        for _, n in order:
+            self.latest.append(max(n, self.latest[-1]) if self.latest else n)
+
+    def of(self, sent: int) -> Optional[int]:
+        if sent in self.first:
+            return self.first[sent]
+        k = bisect_left(self.starts, self.bounds[sent][0])  # events that start before the sentence
+        return self.latest[k - 1] if k else None
 
 
 def _weapons(event: _Event, knowledge: Knowledge) -> List[Dict[str, Any]]:
@@ -487,7 +455,8 @@ def build_events(doc: Doc, knowledge: Knowledge, casualty_conventions: bool = Tr
     events = group_mentions(doc, knowledge, background_filter, view)
     bounds, text = view.bounds, view.text
     # "Les deux attaques n'ont pas été revendiquées": the event of that sentence, else the most recent one before it
-    unclaimed = {_event_of_sentence(events, bounds, i) for i, (s, e) in enumerate(bounds)
+    view.sentence_events = sentence_events = _SentenceEvents(events, bounds)
+    unclaimed = {sentence_events.of(i) for i, (s, e) in enumerate(bounds)
                  if knowledge.has_cue("unclaimed", text[s:e])}
     if casualty_conventions:
         _attach_orphan_casualties(view, events)
@@ -497,7 +466,7 @@ def build_events(doc: Doc, knowledge: Knowledge, casualty_conventions: bool = Tr
         _attach_orphan_weapons(view, events, knowledge)
     figures = [_casualties(event, bounds, casualty_conventions, knowledge, text) for event in events]
     for char, kind in no_victim_statements(text) if casualty_conventions else []:
-        n = _event_of_sentence(events, bounds, sentence_index(bounds, char))
+        n = sentence_events.of(sentence_index(bounds, char))
         if n is None:
             continue
         for slot in ((KILLED_KIND, INJURED_KIND) if kind == BOTH else (kind,)):

@@ -14,8 +14,8 @@ from spacy.tokens import Doc
 from spacy.training import Example
 
 from . import doc_extensions  # noqa: F401  (registers the Doc extensions)
-from .events import sentence_bounds
 from .geocoding import Places, locate_event, text_countries
+from .sentences import sentence_bounds
 
 
 @Language.factory("salve_geocoder", assigns=["doc._.events"], requires=["doc._.events"])

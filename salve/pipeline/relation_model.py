@@ -16,8 +16,8 @@ from spacy.util import registry
 from thinc.api import Maxout, Model, Sigmoid, chain
 from thinc.types import Floats2d
 
-from .events import sentence_bounds
 from .labels import ARGUMENT_LABELS, ATTACK, RELATION_TYPES
+from .sentences import sentence_bounds
 
 DISTANCE_BUCKETS = (2, 5, 10, 20, 40)
 N_EXTRA = len(DISTANCE_BUCKETS) + 1 + 2 + len(ARGUMENT_LABELS)

@@ -15,10 +15,10 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from .events import sentence_bounds, sentence_index
 from .knowledge import normalise
 from .knowledge_component import KnowledgeComponent
 from .labels import ACTOR, ATTACK, BASE, CASUALTY, WEAPON
+from .sentences import sentence_bounds, sentence_index
 
 ATTACK_NOUNS = {"attaque", "assaut", "tir", "tirs", "frappe", "barrage", "bombardement", "salve", "attentat",
                 "lancement", "pilonnage", "raid", "incursion"}

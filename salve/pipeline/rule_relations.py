@@ -15,9 +15,9 @@ from spacy.tokens import Doc, Span
 
 from . import doc_extensions  # noqa: F401  (registers the Doc extensions)
 from .doc_extensions import make_relation, set_relations
-from .events import sentence_bounds, sentence_index
 from .knowledge_component import KnowledgeComponent
 from .labels import ACTOR, ATTACK, BASE, BLAMED_ON, CASUALTY, CLAIMED_BY, INJURED, KILLED, TARGETS, USES, WEAPON
+from .sentences import sentence_bounds, sentence_index
 
 SIMPLE = {WEAPON: USES, BASE: TARGETS}
 
