@@ -29,6 +29,11 @@ def _counts(event):
     ("L'attaque s'est produite sans faire de victimes, selon l'armée.", (0, 0)),
     ("Personne n'a été blessé, selon la coalition.", (None, 0)),
     ("Les dégâts sont matériels.", (None, None)),
+    # Guideline D27 (conventions developed on corpus/casualties/tune.jsonl)
+    ("Aucun militaire américain ou qatari n'a été tué ou blessé.", (0, 0)),
+    ("« Aucun soldat n'a été tué ni blessé », a déclaré le porte-parole.", (0, 0)),
+    ("Les soldats présents sont sortis indemnes.", (0, 0)),
+    ("L'attaque n'a fait ni victime ni dégât.", (0, 0)),
 ])
 def test_no_victim_statements_without_a_casualty_mention(knowledge, statement, expected):
     text = f"Trois roquettes ont frappé {BASE}. {statement}"
@@ -103,19 +108,6 @@ def test_only_conjuncts_add_up(knowledge):
 
 
 # Guideline D27 (conventions developed on corpus/casualties/tune.jsonl)
-@pytest.mark.parametrize("statement, expected", [
-    ("Aucun militaire américain ou qatari n'a été tué ou blessé.", (0, 0)),
-    ("« Aucun soldat n'a été tué ni blessé », a déclaré le porte-parole.", (0, 0)),
-    ("Les soldats présents sont sortis indemnes.", (0, 0)),
-    ("L'attaque n'a fait ni victime ni dégât.", (0, 0)),
-])
-def test_more_forms_of_nobody_was_hurt(knowledge, statement, expected):
-    text = f"Trois roquettes ont frappé {BASE}. {statement}"
-    event = _event(knowledge, text, [("Trois roquettes", "WEAPON"), ("ont frappé", "ATTACK"), (BASE, "BASE")],
-                   [(1, 0, "USES"), (1, 2, "TARGETS")])
-    assert _counts(event) == expected
-
-
 def test_a_negated_span_with_both_verbs_gives_zero_killed_and_injured(knowledge):
     text = f"Des roquettes ont frappé {BASE}. Aucun militaire n'a été tué ni blessé, selon l'armée."
     event = _event(knowledge, text, [("Des roquettes", "WEAPON"), ("ont frappé", "ATTACK"), (BASE, "BASE"),

@@ -99,20 +99,33 @@ class _Entities:
     known: bool = True  # False when 'entities' is not an array: references cannot be checked
 
 
-def _entity_problems(record: Record, file: str, line: int, doc: str) -> Tuple[List[Problem], _Entities]:
+def _objects(record: Record, key: str, noun: str, keys: Tuple[str, ...], file: str, line: int, doc: str
+             ) -> Tuple[List[Problem], Optional[List[Dict[str, Any]]]]:
+    """The items of record[key] that are objects, and a problem for each that is not; None for
+    the items when record[key] is not an array at all (then nothing inside can be checked)."""
+    items = record[key]
+    if not isinstance(items, list):
+        return [Problem(file, line, f"{doc}{key!r} must be an array, not {json_type(items)}")], None
     problems: List[Problem] = []
+    objects: List[Dict[str, Any]] = []
+    for n, item in enumerate(items):
+        if isinstance(item, dict):
+            objects.append(item)
+        else:
+            problems.append(Problem(file, line, f"{key}[{n}] {item!r}: {noun} must be an object with "
+                                                f"{', '.join(keys)}, not {json_type(item)}"))
+    return problems, objects
+
+
+def _entity_problems(record: Record, file: str, line: int, doc: str) -> Tuple[List[Problem], _Entities]:
     text = record["text"]
-    entities = record["entities"]
     found = _Entities({}, set())
-    if not isinstance(entities, list):
+    problems, entities = _objects(record, "entities", "an entity", ENTITY_KEYS, file, line, doc)
+    if entities is None:
         found.known = False
-        return [Problem(file, line, f"{doc}'entities' must be an array, not {json_type(entities)}")], found
+        return problems, found
     spans: List[Tuple[int, int, Any]] = []
-    for n, ent in enumerate(entities):
-        if not isinstance(ent, dict):
-            problems.append(Problem(file, line, f"entities[{n}] {ent!r}: an entity must be an object with "
-                                                f"{', '.join(ENTITY_KEYS)}, not {json_type(ent)}"))
-            continue
+    for ent in entities:
         eid, label, start, end = (ent.get(k) for k in ENTITY_KEYS)
         where = f"entity id={_shown(ent, 'id')} [{_shown(ent, 'start_offset', str)}:{_shown(ent, 'end_offset', str)}]"
         if "id" in ent and not _is_id(eid):
@@ -149,18 +162,13 @@ def _described(ent: Dict[str, Any]) -> str:
 
 
 def _relation_problems(record: Record, entities: _Entities, file: str, line: int, doc: str) -> List[Problem]:
-    problems: List[Problem] = []
-    relations = record["relations"]
-    if not isinstance(relations, list):
-        return [Problem(file, line, f"{doc}'relations' must be an array, not {json_type(relations)}")]
+    problems, relations = _objects(record, "relations", "a relation", RELATION_KEYS, file, line, doc)
+    if relations is None:
+        return problems
     by_id = entities.by_id
     seen_ids = set()
     seen_triples: Dict[Tuple[Any, Any, str], Any] = {}
-    for n, rel in enumerate(relations):
-        if not isinstance(rel, dict):
-            problems.append(Problem(file, line, f"relations[{n}] {rel!r}: a relation must be an object with "
-                                                f"{', '.join(RELATION_KEYS)}, not {json_type(rel)}"))
-            continue
+    for rel in relations:
         rid, head_id, child_id, rtype = (rel.get(k) for k in RELATION_KEYS)
         where = (f"relation id={_shown(rel, 'id')} ({_shown(rel, 'from_id')} -{_shown(rel, 'type', str)}-> "
                  f"{_shown(rel, 'to_id')})")
