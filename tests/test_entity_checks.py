@@ -13,3 +13,41 @@ def test_a_counted_munition_labelled_casualty_becomes_a_weapon(knowledge):
     doc = annotated_doc(nlp, text, [("Au moins cinq projectiles", "CASUALTY"), ("Deux soldats", "CASUALTY")])
     doc = checks(doc)
     assert [(e.text, e.label_) for e in doc.ents] == [("Au moins cinq projectiles", "WEAPON"), ("Deux soldats", "CASUALTY")]
+
+
+def _checks(nlp, knowledge, attack_cues):
+    checks = EntityChecks(nlp, "salve_entity_checks", attack_cues=attack_cues)
+    checks.knowledge = knowledge
+    checks.setup()
+    return checks
+
+
+def test_an_unlabelled_attack_cue_becomes_an_attack_only_beside_a_base_or_weapon(knowledge):
+    nlp = spacy.blank("fr")
+    text = ("Irak : des roquettes visent une base. Le camp de Dioura a été attaqué dimanche. "
+            "Le ministre a visé les journalistes. Deux drones se sont abattus sur la base.")
+    ents = [("des roquettes", "WEAPON"), ("une base", "BASE"), ("Le camp de Dioura", "BASE"),
+            ("Deux drones", "WEAPON"), ("se sont abattus", "ATTACK"), ("la base", "BASE")]
+    doc = _checks(nlp, knowledge, True)(annotated_doc(nlp, text, ents))
+    attacks = [e.text for e in doc.ents if e.label_ == "ATTACK"]
+    # the verb group keeps its auxiliaries; no ATTACK where the sentence has no installation or munition;
+    # an existing span is left as it is
+    assert attacks == ["visent", "a été attaqué", "se sont abattus"]
+    assert len(doc.ents) == len(ents) + 2
+
+
+def test_attack_cues_are_off_unless_asked(knowledge):
+    nlp = spacy.blank("fr")
+    text = "Irak : des roquettes visent une base."
+    doc = _checks(nlp, knowledge, False)(annotated_doc(nlp, text, [("des roquettes", "WEAPON"), ("une base", "BASE")]))
+    assert [e.label_ for e in doc.ents] == ["WEAPON", "BASE"]
+
+
+def test_a_weapon_span_that_names_people_and_no_weapon_becomes_a_casualty(knowledge):
+    nlp = spacy.blank("fr")
+    checks = EntityChecks(nlp, "salve_entity_checks", person_weapons=True)
+    checks.knowledge = knowledge
+    text = "Deux drones ont fait une vingtaine de blessés. Trois roquettes tirées par des combattants."
+    doc = checks(annotated_doc(nlp, text, [("Deux drones", "WEAPON"), ("une vingtaine de blessés", "WEAPON"),
+                                           ("Trois roquettes", "WEAPON")]))
+    assert [e.label_ for e in doc.ents] == ["WEAPON", "CASUALTY", "WEAPON"]

@@ -3,28 +3,52 @@
 A statistical recogniser sometimes labels a counted munition CASUALTY ("Au moins cinq projectiles", "Au moins trois
 drones armés"): both are a quantity and a plural noun at the start of a sentence. A CASUALTY span whose words name
 a weapon of the gazetteer and no person is a WEAPON (guidelines D23), so the relation model sees it as the
-munition it is and the event builder counts it. Nothing else is changed.
+munition it is and the event builder counts it. The converse, with `person_weapons` on: a WEAPON span that names no
+weapon of the gazetteer but people ("une vingtaine de blessés", "au moins cinq soldats") is a CASUALTY.
+
+With `attack_cues` on, a word of the knowledge's `attack` cues ("visent", "attaquée", "se sont abattues") that
+the recogniser left unlabelled, in a sentence where it found a BASE or a WEAPON, becomes an ATTACK span (with the
+auxiliaries before it, as the guidelines span verb groups), so the relation model links its arguments. The
+recogniser misses such plain triggers mostly in titles and in sentences unlike its training text; without an
+ATTACK the sentence's installation is no event's target. Nothing else is changed.
 """
 import re
-from typing import List
+from typing import List, Set
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .knowledge import normalise
 from .knowledge_component import KnowledgeComponent
-from .labels import CASUALTY, WEAPON
+from .labels import ATTACK, BASE, CASUALTY, WEAPON
+from .sentences import sentence_bounds, sentence_index
 
 _PERSON = re.compile(r"\b(soldat|militaire|personne|civil|enfant|homme|femme|garde|policier|agent|employe|membre|"
                      r"combattant|volontaire|casque|marine|officier|contractuel|sous traitant|blesse|mort|tue|victime)")
 
 
-@Language.factory("salve_entity_checks", assigns=["doc.ents"], requires=["doc.ents"])
-def make_entity_checks(nlp: Language, name: str) -> "EntityChecks":
-    return EntityChecks(nlp, name)
+# Auxiliaries kept in a verb-group trigger ("ont visé", "s'est écrasé", "a été touchée"), matched on the lower-cased
+# text (accent-free "a" would also be the preposition "à").
+_AUXILIARIES = {"a", "ont", "avait", "avaient", "aurait", "auraient", "été", "est", "sont", "était", "étaient",
+                "se", "s'", "s’"}
+
+
+@Language.factory("salve_entity_checks", assigns=["doc.ents"], requires=["doc.ents"],
+                  default_config={"attack_cues": False, "person_weapons": False})
+def make_entity_checks(nlp: Language, name: str, attack_cues: bool, person_weapons: bool) -> "EntityChecks":
+    return EntityChecks(nlp, name, attack_cues, person_weapons)
 
 
 class EntityChecks(KnowledgeComponent):
+    def __init__(self, nlp: Language, name: str, attack_cues: bool = False, person_weapons: bool = False):
+        super().__init__(nlp, name)
+        self.attack_cues = attack_cues
+        self.person_weapons = person_weapons
+        self.setup()
+
+    def setup(self) -> None:
+        self._attack_words: Set[str] = {normalise(c.rstrip("$")) for c in self.knowledge.cues.get("attack", [])}
+
     def __call__(self, doc: Doc) -> Doc:
         ents: List[Span] = []
         changed = False
@@ -32,10 +56,41 @@ class EntityChecks(KnowledgeComponent):
             if ent.label_ == CASUALTY and self.is_weapon(ent):
                 ent = Span(doc, ent.start, ent.end, label=WEAPON)
                 changed = True
+            elif ent.label_ == WEAPON and self.person_weapons and self.is_people(ent):
+                ent = Span(doc, ent.start, ent.end, label=CASUALTY)
+                changed = True
             ents.append(ent)
+        if self.attack_cues and self._attack_words:
+            added = self.cued_attacks(doc, ents)
+            if added:
+                ents = sorted(ents + added, key=lambda e: e.start)
+                changed = True
         if changed:
             doc.ents = ents
         return doc
+
+    def cued_attacks(self, doc: Doc, ents: List[Span]) -> List[Span]:
+        """ATTACK spans for unlabelled attack cue words in sentences with a BASE or WEAPON."""
+        bounds = sentence_bounds(doc)
+        with_argument = {sentence_index(bounds, e.start_char) for e in ents if e.label_ in (BASE, WEAPON)}
+        if not with_argument:
+            return []
+        taken = {i for e in ents for i in range(e.start, e.end)}
+        added: List[Span] = []
+        for token in doc:
+            if (token.i in taken or normalise(token.text) not in self._attack_words
+                    or sentence_index(bounds, token.idx) not in with_argument):
+                continue
+            start = token.i
+            while (start > 0 and start - 1 not in taken and doc[start - 1].lower_ in _AUXILIARIES
+                   and sentence_index(bounds, doc[start - 1].idx) == sentence_index(bounds, token.idx)):
+                start -= 1
+            added.append(Span(doc, start, token.i + 1, label=ATTACK))
+            taken.update(range(start, token.i + 1))
+        return added
+
+    def is_people(self, span: Span) -> bool:
+        return self.knowledge.weapon_type(span.text) is None and bool(_PERSON.search(normalise(span.text)))
 
     def is_weapon(self, span: Span) -> bool:
         return self.knowledge.weapon_type(span.text) is not None and not _PERSON.search(normalise(span.text))

@@ -67,7 +67,7 @@ def _train(config: Path, train: Path, dev: Path, output: Path, overrides: List[s
     seconds = run_spacy_train(config, train, dev, output, overrides, gpu_id)
     info = finish_model(output / "model-best", dev, tune)
     info["train_seconds"] = round(seconds, 1)
-    msg.good(f"Trained {output / 'model-best'} in {seconds / 60:.1f} min; relation threshold {info['threshold']}")
+    msg.good(f"Trained {output / 'model-best'} in {seconds / 60:.1f} min; relation threshold {info['threshold']:.2f}")
     return info
 
 
