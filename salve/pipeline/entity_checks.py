@@ -82,12 +82,14 @@ class EntityChecks(KnowledgeComponent):
         taken = {i for e in ents for i in range(e.start, e.end)}
         added: List[Span] = []
         for token in doc:
-            if (token.i in taken or normalise(token.text) not in self._attack_words
-                    or sentence_index(bounds, token.idx) not in with_argument):
+            if token.i in taken or normalise(token.text) not in self._attack_words:
+                continue
+            sent = sentence_index(bounds, token.idx)
+            if sent not in with_argument:
                 continue
             start = token.i
             while (start > 0 and start - 1 not in taken and doc[start - 1].lower_ in _AUXILIARIES
-                   and sentence_index(bounds, doc[start - 1].idx) == sentence_index(bounds, token.idx)):
+                   and doc[start - 1].idx >= bounds[sent][0]):
                 start -= 1
             added.append(Span(doc, start, token.i + 1, label=ATTACK))
             taken.update(range(start, token.i + 1))
