@@ -68,3 +68,30 @@ def test_indefinite_attack_with_victims_is_its_own_event_and_zero_casualties(kno
 
 def test_no_entities_no_events(knowledge):
     assert build_events(NLP("Rien à signaler."), knowledge) == []
+
+
+def _two_attacks_then(knowledge, closing, anaphor, plural_anaphors=True):
+    text = ("Deux drones ont visé l'aéroport d'Erbil. Un obus est tombé sur la garnison d'Al-Tanf. " + closing)
+    doc = annotated_doc(NLP, text, [
+        ("Deux drones", "WEAPON"), ("ont visé", "ATTACK"), ("l'aéroport d'Erbil", "BASE"), ("Un obus", "WEAPON"),
+        ("est tombé", "ATTACK"), ("la garnison d'Al-Tanf", "BASE"), (anaphor, "ATTACK"), ("Kataeb Hezbollah", "ACTOR")],
+        [(1, 0, "USES"), (1, 2, "TARGETS"), (4, 3, "USES"), (4, 5, "TARGETS"), (6, 7, "CLAIMED_BY")])
+    return build_events(doc, knowledge, plural_anaphors=plural_anaphors)
+
+
+def test_definite_plural_mention_gives_its_claimant_to_the_attack_just_reported(knowledge):
+    """D28: "Les tirs ont été revendiqués par X" refers back; it makes no event of its own."""
+    first, second = _two_attacks_then(knowledge, "Les tirs ont été revendiqués par Kataeb Hezbollah.", "tirs")
+    assert first["claimed_by"] == [] and [a["text"] for a in second["claimed_by"]] == ["Kataeb Hezbollah"]
+
+
+def test_counted_plural_anaphor_gives_its_claimant_to_every_attack_before_it(knowledge):
+    events = _two_attacks_then(knowledge, "Les deux attaques ont été revendiquées par Kataeb Hezbollah.", "attaques")
+    assert [[a["text"] for a in e["claimed_by"]] for e in events] == [["Kataeb Hezbollah"]] * 2
+
+
+def test_plural_anaphors_switch_and_generic_plurals_give_nobody(knowledge):
+    closing = "Les deux attaques ont été revendiquées par Kataeb Hezbollah."
+    assert all(e["claimed_by"] == [] for e in _two_attacks_then(knowledge, closing, "attaques", plural_anaphors=False))
+    generic = "De telles attaques sont revendiquées par Kataeb Hezbollah."
+    assert all(e["claimed_by"] == [] for e in _two_attacks_then(knowledge, generic, "attaques"))

@@ -10,7 +10,9 @@ How mentions are grouped (each rule is a sentence of the annotation guidelines o
 - an indefinite mention with its own arguments ("une attaque à la roquette … a tué un entrepreneur")
   starts a new event; definite and verbal mentions without a target ("l'attaque", "ont atterri") refer back
   to the most recent event;
-- plural mentions without a target ("de telles attaques") are background: they make no event;
+- plural mentions without a target ("de telles attaques") are background: they make no event; but a definite or
+  demonstrative one ("Les tirs ont été revendiqués par X", "ces deux attaques", D28) passes its claimant and its
+  accused to the event before it (to every event before it when it counts them: "les deux attaques");
 - a mention with no argument at all never starts an event;
 - background and out-of-scope mentions make no event (guidelines D20, decided in `background.py`): a strike by a
   state's forces ("frappes aériennes américaines"), an aggregate of attacks ("une trentaine d'attaques") and an
@@ -38,6 +40,8 @@ from .sentences import sentence_bounds, sentence_index
 EventDict = Dict[str, Any]
 _INDEFINITE = {"un", "une", "d'une", "d'un"}
 _LOCATIVE = {"en", "a", "au", "aux", "dans", "pres", "vers", "sur"}
+_ANAPHORIC = {"les", "ces"}
+_COUNTS = {"deux", "trois", "quatre", "cinq", "2", "3", "4", "5"}
 
 
 def _proper_names(target: Span, with_places: bool = False) -> List[str]:
@@ -87,6 +91,18 @@ def _unlinked_key(target: Span) -> str:
     return "name:" + " ".join(names) if names else "text:" + normalise(target.text)
 
 
+def _anaphor_scope(mention: Span) -> Optional[str]:
+    """ "one" for a plural mention after "les"/"ces" ("Les tirs", "ces attaques"): it refers back to the attack
+    just reported; "all" after "les deux"/"ces trois": to each attack reported so far; None otherwise."""
+    doc, i = mention.doc, mention.start
+    before = [normalise(doc[j].text) for j in range(max(0, i - 2), i)]
+    if before and before[-1] in _ANAPHORIC:
+        return "one"
+    if len(before) == 2 and before[0] in _ANAPHORIC and before[1] in _COUNTS:
+        return "all"
+    return None
+
+
 def _is_indefinite(mention: Span) -> bool:
     prev = mention.doc[mention.start - 1] if mention.start > 0 else None
     return prev is not None and normalise(prev.text) in _INDEFINITE
@@ -132,7 +148,7 @@ def _arguments(view: "_View") -> Dict[Tuple[int, int], Dict[str, List[Span]]]:
 
 
 def group_mentions(doc: Doc, knowledge: Knowledge, background_filter: bool = True,
-                   view: Optional[_View] = None) -> List[_Event]:
+                   view: Optional[_View] = None, plural_anaphors: bool = True) -> List[_Event]:
     """Group the ATTACK mentions of a doc into events (see the module docstring)."""
     view = view or _View(doc)
     arguments = _arguments(view)
@@ -186,7 +202,14 @@ def group_mentions(doc: Doc, knowledge: Knowledge, background_filter: bool = Tru
             continue
         has_args = any(args.values())
         if is_plural(mention):
-            continue  # background: "de telles attaques", "les attaques à la roquette"
+            scope = _anaphor_scope(mention) if plural_anaphors and last is not None else None
+            if scope:  # "Les tirs ont été revendiqués par X": the actors of the attack(s) just reported
+                actors = {rel: args[rel] for rel in (CLAIMED_BY, BLAMED_ON) if args.get(rel)}
+                for event in (events if scope == "all" else [last]):
+                    for rel, spans in actors.items():
+                        bucket = event.args.setdefault(rel, [])
+                        bucket.extend(s for s in spans if s not in bucket)
+            continue  # no event of its own: "de telles attaques", "les attaques à la roquette"
         if background_filter and hits_civilians(mention, text):
             continue  # out of scope: "des missiles ont frappé un quartier résidentiel" (D27)
         if (_is_indefinite(mention) and has_args) or last is None:
@@ -447,12 +470,13 @@ def _target(event: _Event) -> Optional[Dict[str, Any]]:
 
 
 def build_events(doc: Doc, knowledge: Knowledge, casualty_conventions: bool = True,
-                 background_filter: bool = True, orphan_arguments: bool = True) -> List[EventDict]:
+                 background_filter: bool = True, orphan_arguments: bool = True,
+                 plural_anaphors: bool = True) -> List[EventDict]:
     """JSON-serialisable event records of a doc with entities and `doc._.relations`.
 
-    The two switches exist for the ablations that decided them (README); both are on in every pipeline."""
+    The switches exist for the ablations that decided them (README); all are on in every pipeline."""
     view = _View(doc)
-    events = group_mentions(doc, knowledge, background_filter, view)
+    events = group_mentions(doc, knowledge, background_filter, view, plural_anaphors)
     bounds, text = view.bounds, view.text
     # "Les deux attaques n'ont pas été revendiquées": the event of that sentence, else the most recent one before it
     view.sentence_events = sentence_events = _SentenceEvents(events, bounds)
