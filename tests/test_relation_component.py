@@ -33,6 +33,27 @@ def test_candidate_pairs_respect_distance_and_sentences():
     assert pairs == {("ont frappé", "Deux roquettes"), ("ont frappé", "la base de Balad")}
 
 
+def test_remembered_pairs_follow_the_entities_and_free_the_doc():
+    """The pairs are remembered per doc (asked three times per doc); new entities give new pairs, and the memory
+    holds no span, so a doc that is no longer used is freed."""
+    import gc
+    import weakref
+
+    from salve.pipeline import relation_model
+    nlp = spacy.blank("fr")
+    doc = annotated_doc(nlp, "Deux roquettes ont frappé la base de Balad.",
+                        [("Deux roquettes", "WEAPON"), ("ont frappé", "ATTACK")])
+    assert [(a.text, b.text) for a, b in candidate_pairs(doc, 60)] == [("ont frappé", "Deux roquettes")]
+    assert candidate_pairs(doc, 60) == candidate_pairs(doc, 60)
+    doc.ents = list(doc.ents) + [doc.char_span(26, 42, label="BASE")]
+    assert [b.text for _, b in candidate_pairs(doc, 60)] == ["Deux roquettes", "la base de Balad"]
+    assert candidate_pairs(doc, -1) == []  # the distance is part of what is remembered
+    ref = weakref.ref(doc)
+    del doc
+    gc.collect()
+    assert ref() is None and len(relation_model._PAIRS) == 0
+
+
 def test_component_learns_and_keeps_the_schema():
     nlp = spacy.blank("fr")
     rel = nlp.add_pipe("salve_relations")

@@ -6,8 +6,11 @@ lies between them, and the argument's label. A Maxout layer and a sigmoid output
 (multilabel) probabilities for the six relation types; the component masks types the schema forbids.
 
 `candidate_pairs` is the single definition of which pairs exist; the model and the component both call it,
-so the rows of the model's output line up with the component's pairs.
+so the rows of the model's output line up with the component's pairs. It is asked three times per doc at
+inference (predict, the model's forward, set_annotations), so the pairs and the sentence ids of a doc are
+remembered while its entities stay the same (issue 17).
 """
+import weakref
 from typing import List, Optional, Tuple
 
 import numpy
@@ -33,20 +36,37 @@ def _sentence_ids(doc: Doc) -> numpy.ndarray:
     return numpy.maximum(ids, 0).astype("i")
 
 
-def candidate_pairs(doc: Doc, max_distance: int) -> List[Tuple[Span, Span]]:
-    """(attack, argument) pairs at most `max_distance` tokens apart and at most one sentence apart."""
-    attacks = [e for e in doc.ents if e.label_ == ATTACK]
-    args = [e for e in doc.ents if e.label_ in ARGUMENT_LABELS]
-    if not attacks or not args:
-        return []
-    sent = _sentence_ids(doc)
+# doc -> (entities and max distance it was computed for, pair indices into doc.ents, sentence ids). Indices, not
+# spans: a span holds its doc, and a value that holds its key would keep every doc alive.
+_PAIRS: "weakref.WeakKeyDictionary[Doc, Tuple[tuple, List[Tuple[int, int]], numpy.ndarray]]" = weakref.WeakKeyDictionary()
+
+
+def _pair_index(doc: Doc, max_distance: int) -> Tuple[List[Span], List[Tuple[int, int]], numpy.ndarray]:
+    """doc.ents, the (attack, argument) index pairs into it and the sentence id of every token (remembered)."""
+    ents = list(doc.ents)
+    key = (max_distance, tuple((e.start, e.end, e.label) for e in ents))
+    cached = _PAIRS.get(doc)
+    if cached is not None and cached[0] == key:
+        return ents, cached[1], cached[2]
+    attacks = [i for i, e in enumerate(ents) if e.label_ == ATTACK]
+    args = [i for i, e in enumerate(ents) if e.label_ in ARGUMENT_LABELS]
+    sent = _sentence_ids(doc) if attacks and args else numpy.zeros(0, dtype="i")
     pairs = []
-    for attack in attacks:
-        for arg in args:
+    for i in attacks:
+        attack = ents[i]
+        for j in args:
+            arg = ents[j]
             gap = arg.start - attack.end if arg.start >= attack.end else attack.start - arg.end
             if gap <= max_distance and abs(int(sent[attack.start]) - int(sent[arg.start])) <= 1:
-                pairs.append((attack, arg))
-    return pairs
+                pairs.append((i, j))
+    _PAIRS[doc] = (key, pairs, sent)
+    return ents, pairs, sent
+
+
+def candidate_pairs(doc: Doc, max_distance: int) -> List[Tuple[Span, Span]]:
+    """(attack, argument) pairs at most `max_distance` tokens apart and at most one sentence apart."""
+    ents, pairs, _ = _pair_index(doc, max_distance)
+    return [(ents[i], ents[j]) for i, j in pairs]
 
 
 def _extra_features(doc_sent: numpy.ndarray, attack: Span, arg: Span) -> numpy.ndarray:
@@ -79,8 +99,8 @@ def _pair_forward(model: Model, docs: List[Doc], is_train: bool):
     rows, slices = [], []  # slices: (doc index, (start, end) of head, child, between)
     for d, doc in enumerate(docs):
         vecs = model.ops.to_numpy(tokvecs[d])
-        sent = _sentence_ids(doc)
-        for attack, arg in candidate_pairs(doc, model.attrs["max_distance"]):
+        ents, pairs, sent = _pair_index(doc, model.attrs["max_distance"])
+        for attack, arg in ((ents[i], ents[j]) for i, j in pairs):
             left, right = (attack.end, arg.start) if attack.end <= arg.start else (arg.end, attack.start)
             between = (left, right) if right > left else (left, left)
             parts = [(attack.start, attack.end), (arg.start, arg.end), between]
