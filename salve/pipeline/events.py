@@ -11,8 +11,8 @@ How mentions are grouped (each rule is a sentence of the annotation guidelines o
   starts a new event; definite and verbal mentions without a target ("l'attaque", "ont atterri") refer back
   to the most recent event;
 - plural mentions without a target ("de telles attaques") are background: they make no event; but a definite or
-  demonstrative one ("Les tirs ont été revendiqués par X", "ces deux attaques", D28) passes its claimant and its
-  accused to the event before it (to every event before it when it counts them: "les deux attaques");
+  demonstrative one ("Les tirs ont été revendiqués par X", "ces deux attaques", D28) passes its claimant
+  (not its accused: "Washington impute ces attaques à X" is an attribution of the campaign) to the event before it (to every event before it when it counts them: "les deux attaques");
 - a mention with no argument at all never starts an event;
 - background and out-of-scope mentions make no event (guidelines D20, decided in `background.py`): a strike by a
   state's forces ("frappes aériennes américaines"), an aggregate of attacks ("une trentaine d'attaques") and an
@@ -203,12 +203,10 @@ def group_mentions(doc: Doc, knowledge: Knowledge, background_filter: bool = Tru
         has_args = any(args.values())
         if is_plural(mention):
             scope = _anaphor_scope(mention) if plural_anaphors and last is not None else None
-            if scope:  # "Les tirs ont été revendiqués par X": the actors of the attack(s) just reported
-                actors = {rel: args[rel] for rel in (CLAIMED_BY, BLAMED_ON) if args.get(rel)}
+            if scope:  # "Les tirs ont été revendiqués par X": the claimant of the attack(s) just reported
                 for event in (events if scope == "all" else [last]):
-                    for rel, spans in actors.items():
-                        bucket = event.args.setdefault(rel, [])
-                        bucket.extend(s for s in spans if s not in bucket)
+                    bucket = event.args.setdefault(CLAIMED_BY, [])
+                    bucket.extend(s for s in args.get(CLAIMED_BY, []) if s not in bucket)
             continue  # no event of its own: "de telles attaques", "les attaques à la roquette"
         if background_filter and hits_civilians(mention, text):
             continue  # out of scope: "des missiles ont frappé un quartier résidentiel" (D27)
