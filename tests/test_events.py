@@ -70,12 +70,12 @@ def test_no_entities_no_events(knowledge):
     assert build_events(NLP("Rien à signaler."), knowledge) == []
 
 
-def _two_attacks_then(knowledge, closing, anaphor, plural_anaphors=True):
+def _two_attacks_then(knowledge, closing, anaphor, plural_anaphors=True, relation="CLAIMED_BY"):
     text = ("Deux drones ont visé l'aéroport d'Erbil. Un obus est tombé sur la garnison d'Al-Tanf. " + closing)
     doc = annotated_doc(NLP, text, [
         ("Deux drones", "WEAPON"), ("ont visé", "ATTACK"), ("l'aéroport d'Erbil", "BASE"), ("Un obus", "WEAPON"),
         ("est tombé", "ATTACK"), ("la garnison d'Al-Tanf", "BASE"), (anaphor, "ATTACK"), ("Kataeb Hezbollah", "ACTOR")],
-        [(1, 0, "USES"), (1, 2, "TARGETS"), (4, 3, "USES"), (4, 5, "TARGETS"), (6, 7, "CLAIMED_BY")])
+        [(1, 0, "USES"), (1, 2, "TARGETS"), (4, 3, "USES"), (4, 5, "TARGETS"), (6, 7, relation)])
     return build_events(doc, knowledge, plural_anaphors=plural_anaphors)
 
 
@@ -95,3 +95,10 @@ def test_plural_anaphors_switch_and_generic_plurals_give_nobody(knowledge):
     assert all(e["claimed_by"] == [] for e in _two_attacks_then(knowledge, closing, "attaques", plural_anaphors=False))
     generic = "De telles attaques sont revendiquées par Kataeb Hezbollah."
     assert all(e["claimed_by"] == [] for e in _two_attacks_then(knowledge, generic, "attaques"))
+
+
+def test_plural_anaphor_keeps_its_accused(knowledge):
+    """D28 carries claims only: "ces attaques sont imputées à X" attributes the campaign (measured)."""
+    events = _two_attacks_then(knowledge, "Washington impute ces attaques à Kataeb Hezbollah.", "attaques",
+                               relation="BLAMED_ON")
+    assert all(e["blamed_on"] == [] and e["claimed_by"] == [] for e in events)

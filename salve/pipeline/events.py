@@ -12,7 +12,8 @@ How mentions are grouped (each rule is a sentence of the annotation guidelines o
   to the most recent event;
 - plural mentions without a target ("de telles attaques") are background: they make no event; but a definite or
   demonstrative one ("Les tirs ont été revendiqués par X", "ces deux attaques", D28) passes its claimant
-  (not its accused: "Washington impute ces attaques à X" is an attribution of the campaign) to the event before it (to every event before it when it counts them: "les deux attaques");
+  (not its accused: "Washington impute ces attaques à X" attributes the campaign) to the event before it (to
+  every event before it when it counts them: "les deux attaques");
 - a mention with no argument at all never starts an event;
 - background and out-of-scope mentions make no event (guidelines D20, decided in `background.py`): a strike by a
   state's forces ("frappes aériennes américaines"), an aggregate of attacks ("une trentaine d'attaques") and an
