@@ -399,6 +399,22 @@ def _attach_orphan_actors(view: _View, events: List[_Event], knowledge: Knowledg
             bucket.append(span)
 
 
+def _claims_read_as_blame(view: _View, events: List[_Event], knowledge: Knowledge) -> None:
+    """A BLAMED_ON actor whose sentence claims the attack and names no accusation ("Les Houthis ont revendiqué
+    l'attaque" read by the relation model as blame) is the event's claimant (D29): an explicit claim outranks an
+    attribution, and a sentence with a blame cue ("revendiquée par X, imputée à Y") is left as it is."""
+    for event in events:
+        blamed = event.args.get(BLAMED_ON) or []
+        for span in list(blamed):
+            start, end = view.bounds[sentence_index(view.bounds, span.start_char)]
+            sentence = view.text[start:end]
+            if knowledge.is_claim(sentence) and not knowledge.has_cue("blame", sentence):
+                blamed.remove(span)
+                claimed = event.args.setdefault(CLAIMED_BY, [])
+                if span not in claimed:
+                    claimed.append(span)
+
+
 class _SentenceEvents:
     """The event of each sentence: the first event with a mention in it, else the most recent one mentioned before it.
     Computed once per doc: the builder asks it for every sentence, and a long page has thousands of them."""
@@ -470,7 +486,7 @@ def _target(event: _Event) -> Optional[Dict[str, Any]]:
 
 def build_events(doc: Doc, knowledge: Knowledge, casualty_conventions: bool = True,
                  background_filter: bool = True, orphan_arguments: bool = True,
-                 plural_anaphors: bool = True) -> List[EventDict]:
+                 plural_anaphors: bool = True, claim_sentences: bool = True) -> List[EventDict]:
     """JSON-serialisable event records of a doc with entities and `doc._.relations`.
 
     The switches exist for the ablations that decided them (README); all are on in every pipeline."""
@@ -484,6 +500,8 @@ def build_events(doc: Doc, knowledge: Knowledge, casualty_conventions: bool = Tr
     if casualty_conventions:
         _attach_orphan_casualties(view, events)
         _attach_conjuncts(view, events)
+    if claim_sentences:
+        _claims_read_as_blame(view, events, knowledge)
     if orphan_arguments:
         _attach_orphan_actors(view, events, knowledge)
         _attach_orphan_weapons(view, events, knowledge)
