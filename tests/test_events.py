@@ -102,3 +102,21 @@ def test_plural_anaphor_keeps_its_accused(knowledge):
     events = _two_attacks_then(knowledge, "Washington impute ces attaques à Kataeb Hezbollah.", "attaques",
                                relation="BLAMED_ON")
     assert all(e["blamed_on"] == [] and e["claimed_by"] == [] for e in events)
+
+
+def _attack_with_actor(knowledge, closing, claim_sentences=True):
+    text = "Deux drones ont visé l'aéroport d'Erbil. " + closing
+    doc = annotated_doc(NLP, text, [("Deux drones", "WEAPON"), ("ont visé", "ATTACK"), ("l'aéroport d'Erbil", "BASE"),
+                                    ("Kataeb Hezbollah", "ACTOR"), ("attaque", "ATTACK")],
+                        [(1, 0, "USES"), (1, 2, "TARGETS"), (4, 3, "BLAMED_ON")])
+    (event,) = build_events(doc, knowledge, claim_sentences=claim_sentences)
+    return [a["text"] for a in event["claimed_by"]], [a["text"] for a in event["blamed_on"]]
+
+
+def test_blame_in_a_claim_sentence_is_a_claim(knowledge):
+    """D29: the relation model reads some claims as blame; the claim cue decides, unless the sentence accuses."""
+    assert _attack_with_actor(knowledge, "Kataeb Hezbollah a revendiqué l'attaque.") == (["Kataeb Hezbollah"], [])
+    assert _attack_with_actor(knowledge, "Kataeb Hezbollah a revendiqué l'attaque.", claim_sentences=False) == (
+        [], ["Kataeb Hezbollah"])
+    assert _attack_with_actor(knowledge, "Washington accuse Kataeb Hezbollah de l'attaque, revendiquée par un inconnu.") == (
+        [], ["Kataeb Hezbollah"])
