@@ -51,3 +51,15 @@ def test_a_weapon_span_that_names_people_and_no_weapon_becomes_a_casualty(knowle
     doc = checks(annotated_doc(nlp, text, [("Deux drones", "WEAPON"), ("une vingtaine de blessés", "WEAPON"),
                                            ("Trois roquettes", "WEAPON")]))
     assert [e.label_ for e in doc.ents] == ["WEAPON", "CASUALTY", "WEAPON"]
+
+
+def test_actor_bases_relabel_a_base_that_names_only_an_actor(knowledge):
+    """Off by default (measured, entity_checks.py); on, "Al-Shabaab" read as a BASE becomes an ACTOR."""
+    nlp = spacy.blank("fr")
+    text = "Al-Shabaab a revendiqué l'attaque contre la base aérienne de Baledogle."
+    ents = [("Al-Shabaab", "BASE"), ("attaque", "ATTACK"), ("la base aérienne de Baledogle", "BASE")]
+    for actor_bases, first in ((False, "BASE"), (True, "ACTOR")):
+        checks = EntityChecks(nlp, "salve_entity_checks", actor_bases=actor_bases)
+        checks.knowledge = knowledge
+        doc = checks(annotated_doc(nlp, text, ents))
+        assert [e.label_ for e in doc.ents] == [first, "ATTACK", "BASE"]
