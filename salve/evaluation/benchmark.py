@@ -167,6 +167,11 @@ def _plot_curve(curve: Dict[str, Any], path: Path) -> None:
     plt.close(fig)
 
 
+def _median(items: List[Any], key=lambda x: x) -> Any:
+    """The middle item by `key` (the upper one of an even count): a real measured round, not an average."""
+    return sorted(items, key=key)[len(items) // 2]
+
+
 def interleaved_speed(pipelines: Dict[str, Any], texts: List[str], batch_size: int, rounds: int) -> Dict[str, Any]:
     """Words/s of each pipeline in `rounds` interleaved rounds; per pipeline the median round, plus every round."""
     per_round: Dict[str, List[Dict[str, float]]] = {name: [] for name in pipelines}
@@ -176,7 +181,7 @@ def interleaved_speed(pipelines: Dict[str, Any], texts: List[str], batch_size: i
             msg.text(f"round {r + 1}/{rounds}: {name} {per_round[name][-1]['words_per_second']:,} words/s")
     out: Dict[str, Any] = {}
     for name, runs in per_round.items():
-        median = sorted(runs, key=lambda run: run["words_per_second"])[len(runs) // 2]
+        median = _median(runs, key=lambda run: run["words_per_second"])
         out[name] = {**median, "rounds": [run["words_per_second"] for run in runs]}
     return out
 
@@ -202,7 +207,7 @@ def run_benchmark(model: str, baseline: str, min_words: int = 50_000, batch_size
         # what `nlp.pipe(texts)` costs with the pipeline's own default batch size (fr_salve: 16 documents)
         results[name]["peak_rss_mb_default_batch"] = peak_memory_mb(name, min_words, None)
     ratios = sorted(m / b for m, b in zip(results[model]["rounds"], results[baseline]["rounds"]))
-    results["speed_ratio"] = round(ratios[len(ratios) // 2], 2)  # the median round's ratio
+    results["speed_ratio"] = round(_median(ratios), 2)
     results["speed_ratio_rounds"] = [round(r, 2) for r in ratios]
     # the model wheel (fr_*), not the runtime wheel built beside it
     wheels = sorted((ROOT / "packages").glob("*/dist/fr_*.whl"), key=lambda p: p.stat().st_mtime) if wheel is None else [wheel]

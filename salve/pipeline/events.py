@@ -35,14 +35,13 @@ from .casualties import KILLED as KILLED_KIND
 from .doc_extensions import relation_spans
 from .knowledge import Knowledge, normalise
 from .labels import ATTACK, BLAMED_ON, CLAIMED_BY, INJURED, KILLED, TARGETS, USES
-from .quantities import parse_quantity
+from .quantities import number_word, parse_quantity
 from .sentences import sentence_bounds, sentence_index
 
 EventDict = Dict[str, Any]
 _INDEFINITE = {"un", "une", "d'une", "d'un"}
 _LOCATIVE = {"en", "a", "au", "aux", "dans", "pres", "vers", "sur"}
 _ANAPHORIC = {"les", "ces"}
-_COUNTS = {"deux", "trois", "quatre", "cinq", "2", "3", "4", "5"}
 
 
 def _proper_names(target: Span, with_places: bool = False) -> List[str]:
@@ -99,7 +98,7 @@ def _anaphor_scope(mention: Span) -> Optional[str]:
     before = [normalise(doc[j].text) for j in range(max(0, i - 2), i)]
     if before and before[-1] in _ANAPHORIC:
         return "one"
-    if len(before) == 2 and before[0] in _ANAPHORIC and before[1] in _COUNTS:
+    if len(before) == 2 and before[0] in _ANAPHORIC and (number_word(before[1]) or 0) > 1:
         return "all"
     return None
 
@@ -121,9 +120,11 @@ class _Event:
     def add(self, mention: Span, args: Dict[str, List[Span]], skip_targets: bool = False) -> None:
         if mention not in self.mentions:
             self.mentions.append(mention)
+        self.merge({rel: spans for rel, spans in args.items() if not (skip_targets and rel == TARGETS)})
+
+    def merge(self, args: Dict[str, List[Span]]) -> None:
+        """Add argument spans by relation, each span once."""
         for rel, spans in args.items():
-            if skip_targets and rel == TARGETS:
-                continue
             bucket = self.args.setdefault(rel, [])
             bucket.extend(s for s in spans if s not in bucket)
 
@@ -206,8 +207,7 @@ def group_mentions(doc: Doc, knowledge: Knowledge, background_filter: bool = Tru
             scope = _anaphor_scope(mention) if plural_anaphors and last is not None else None
             if scope:  # "Les tirs ont été revendiqués par X": the claimant of the attack(s) just reported
                 for event in (events if scope == "all" else [last]):
-                    bucket = event.args.setdefault(CLAIMED_BY, [])
-                    bucket.extend(s for s in args.get(CLAIMED_BY, []) if s not in bucket)
+                    event.merge({CLAIMED_BY: args.get(CLAIMED_BY, [])})
             continue  # no event of its own: "de telles attaques", "les attaques à la roquette"
         if background_filter and hits_civilians(mention, text):
             continue  # out of scope: "des missiles ont frappé un quartier résidentiel" (D27)
@@ -394,9 +394,7 @@ def _attach_orphan_actors(view: _View, events: List[_Event], knowledge: Knowledg
         start, end = view.bounds[sent]
         if had[n] or not knowledge.is_claim(view.text[start:end]):
             continue
-        bucket = events[n].args.setdefault(CLAIMED_BY, [])
-        if span not in bucket:
-            bucket.append(span)
+        events[n].merge({CLAIMED_BY: [span]})
 
 
 def _claims_read_as_blame(view: _View, events: List[_Event], knowledge: Knowledge) -> None:
@@ -410,9 +408,7 @@ def _claims_read_as_blame(view: _View, events: List[_Event], knowledge: Knowledg
             sentence = view.text[start:end]
             if knowledge.is_claim(sentence) and not knowledge.has_cue("blame", sentence):
                 blamed.remove(span)
-                claimed = event.args.setdefault(CLAIMED_BY, [])
-                if span not in claimed:
-                    claimed.append(span)
+                event.merge({CLAIMED_BY: [span]})
 
 
 class _SentenceEvents:

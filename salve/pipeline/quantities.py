@@ -116,8 +116,8 @@ def parse_quantity(span_text: str) -> Quantity:
     # "entre cinq et sept": keep the lower bound
     range_match = re.match(r"^(?:entre|de) (\S+) (?:et|a) (\S+)\b", rest)
     if range_match:
-        low = _to_int(range_match.group(1))
-        if low is not None and _to_int(range_match.group(2)) is not None:
+        low = number_word(range_match.group(1))
+        if low is not None and number_word(range_match.group(2)) is not None:
             return Quantity(low, AT_LEAST)
     tokens = _split_tokens(alpha2digit(rest, "fr", threshold=0)) if rest else []
     for i, token in enumerate(tokens):
@@ -148,6 +148,7 @@ def _is_plural(word: str) -> bool:
     return word.endswith(("s", "x")) and word not in _INVARIABLE
 
 
-def _to_int(word: str) -> Optional[int]:
+def number_word(word: str) -> Optional[int]:
+    """The number a single word or numeral stands for ("deux" -> 2, "12" -> 12), else None."""
     converted = alpha2digit(word, "fr", threshold=0).strip()
     return int(converted) if _NUMBER.match(converted) else None
