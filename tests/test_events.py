@@ -120,3 +120,21 @@ def test_blame_in_a_claim_sentence_is_a_claim(knowledge):
         [], ["Kataeb Hezbollah"])
     assert _attack_with_actor(knowledge, "Washington accuse Kataeb Hezbollah de l'attaque, revendiquée par un inconnu.") == (
         [], ["Kataeb Hezbollah"])
+
+
+def _claimed_and_blamed(knowledge, second, one_role=True):
+    """The same actor reached by CLAIMED_BY from its first mention and by BLAMED_ON from its second."""
+    text = "Deux drones ont visé l'aéroport d'Erbil. " + second + " Kataeb Hezbollah est soupçonné par Washington."
+    doc = annotated_doc(NLP, text, [("Deux drones", "WEAPON"), ("ont visé", "ATTACK"), ("l'aéroport d'Erbil", "BASE"),
+                                    ("Kataeb Hezbollah", "ACTOR"), ("Kataeb Hezbollah", "ACTOR")],
+                        [(1, 0, "USES"), (1, 2, "TARGETS"), (1, 3, "CLAIMED_BY"), (1, 4, "BLAMED_ON")])
+    (event,) = build_events(doc, knowledge, one_role=one_role)
+    return [a["text"] for a in event["claimed_by"]], [a["text"] for a in event["blamed_on"]]
+
+
+def test_an_actor_is_claimant_or_accused_not_both(knowledge):
+    """The one_role switch (off by default): the claim wins when the claimant mention stands in a claim sentence, the accusation otherwise."""
+    assert _claimed_and_blamed(knowledge, "Kataeb Hezbollah a revendiqué l'attaque.") == (["Kataeb Hezbollah"], [])
+    assert _claimed_and_blamed(knowledge, "Kataeb Hezbollah est actif dans la région.") == ([], ["Kataeb Hezbollah"])
+    assert _claimed_and_blamed(knowledge, "Kataeb Hezbollah est actif dans la région.", one_role=False) == (
+        ["Kataeb Hezbollah"], ["Kataeb Hezbollah"])

@@ -9,12 +9,12 @@ from .knowledge_component import KnowledgeComponent
 
 @Language.factory("salve_events", assigns=["doc._.events"], requires=["doc.ents", "doc._.relations"],
                   default_config={"casualty_conventions": True, "background_filter": True, "orphan_arguments": True,
-                                  "plural_anaphors": True, "claim_sentences": True})
+                                  "plural_anaphors": True, "claim_sentences": True, "one_role": False})
 def make_event_builder(nlp: Language, name: str, casualty_conventions: bool, background_filter: bool,
-                       orphan_arguments: bool, plural_anaphors: bool, claim_sentences: bool) -> "EventBuilder":
+                       orphan_arguments: bool, plural_anaphors: bool, claim_sentences: bool, one_role: bool) -> "EventBuilder":
     return EventBuilder(nlp, name, casualty_conventions=casualty_conventions, background_filter=background_filter,
                         orphan_arguments=orphan_arguments, plural_anaphors=plural_anaphors,
-                        claim_sentences=claim_sentences)
+                        claim_sentences=claim_sentences, one_role=one_role)
 
 
 class EventBuilder(KnowledgeComponent):
@@ -22,18 +22,21 @@ class EventBuilder(KnowledgeComponent):
     `orphan_arguments` (D26: a claimant or a counted weapon that no relation reaches) can be switched off for
     an ablation: `spacy.load(path, config={"components": {"salve_events": {"background_filter": False}}})`;
     `plural_anaphors` (D28: "Les tirs ont été revendiqués par X" gives X to the attack just reported)
-    and `claim_sentences` (D29: blame in a claim sentence is a claim) likewise."""
+    and `claim_sentences` (D29: blame in a claim sentence is a claim) likewise; `one_role` (an actor is the
+    claimant or the accused of an event, not both) is off: measured and left off (README)."""
 
     def __init__(self, nlp: Language, name: str, *, casualty_conventions: bool = True, background_filter: bool = True,
-                 orphan_arguments: bool = True, plural_anaphors: bool = True, claim_sentences: bool = True):
+                 orphan_arguments: bool = True, plural_anaphors: bool = True, claim_sentences: bool = True,
+                 one_role: bool = False):
         super().__init__(nlp, name)
         self.casualty_conventions = casualty_conventions
         self.background_filter = background_filter
         self.orphan_arguments = orphan_arguments
         self.plural_anaphors = plural_anaphors
         self.claim_sentences = claim_sentences
+        self.one_role = one_role
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.events = build_events(doc, self.knowledge, self.casualty_conventions, self.background_filter,
-                                    self.orphan_arguments, self.plural_anaphors, self.claim_sentences)
+                                    self.orphan_arguments, self.plural_anaphors, self.claim_sentences, self.one_role)
         return doc
