@@ -63,3 +63,19 @@ def test_actor_bases_relabel_a_base_that_names_only_an_actor(knowledge):
         checks.knowledge = knowledge
         doc = checks(annotated_doc(nlp, text, ents))
         assert [e.label_ for e in doc.ents] == [first, "ATTACK", "BASE"]
+
+
+def test_armed_groups_become_actors_only_in_claim_or_blame_sentences(knowledge):
+    """On by default (measured, entity_checks.py): an unlabelled armed group of the gazetteer is an ACTOR where its
+    sentence claims or attributes the attack, not where it is merely mentioned, and never over an existing entity."""
+    nlp = spacy.blank("fr")
+    text = ("Un drone a visé la base de Baledogle. Les shebabs ont revendiqué l'attaque. "
+            "Les shebabs contrôlent la région. Al-Shabaab est accusé par Mogadiscio.")
+    claim = text.index("shebabs")
+    ents = [("Un drone", "WEAPON"), ("a visé", "ATTACK"), ("la base de Baledogle", "BASE"), ("Al-Shabaab", "BASE")]
+    for armed_groups, expected in ((False, []), (True, [("shebabs", claim)])):
+        checks = EntityChecks(nlp, "salve_entity_checks", armed_groups=armed_groups)
+        checks.knowledge = knowledge
+        doc = checks(annotated_doc(nlp, text, ents))
+        assert [(e.text, e.start_char) for e in doc.ents if e.label_ == "ACTOR"] == expected
+        assert [e.text for e in doc.ents if e.label_ == "BASE"] == ["la base de Baledogle", "Al-Shabaab"]
