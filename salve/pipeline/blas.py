@@ -1,0 +1,36 @@
+"""Matrix products of a loaded Salve pipeline on numpy's BLAS instead of thinc's bundled BLIS (issue 17).
+
+Most of the pipeline's time is the tok2vec's matrix products (`ops.gemm`). thinc's `NumpyOps` sends them to the
+`blis` package; on the machines measured (AMD EPYC, one thread) numpy's OpenBLAS runs the same products about
+3x faster, and the two give the same predictions (tests/test_blas.py compares them on a fixed set). The callback
+gives every thinc model of the pipeline one `NumpyOps(use_blis=False)`, whose `gemm` is `numpy.dot`; other ops
+(GPU ones, or a subclass someone chose) are left alone. It is set in `[nlp.after_pipeline_creation]`, so it
+applies to this pipeline only, when it is built for training or loaded, and never changes the process's current
+ops: another pipeline loaded in the same process keeps its own.
+
+The number of BLAS threads is numpy's (all cores by default): a process per core, as the archive runner starts,
+should limit it to one (`OPENBLAS_NUM_THREADS=1`, or `threadpoolctl.threadpool_limits(1)`).
+"""
+from typing import Callable
+
+from spacy.language import Language
+from spacy.util import registry
+from thinc.api import NumpyOps
+
+
+def use_numpy_blas(nlp: Language) -> Language:
+    """Give each thinc model node of the pipeline that runs on thinc's BLIS a NumpyOps that runs on numpy's BLAS."""
+    ops = NumpyOps(use_blis=False)
+    for _name, component in nlp.components:
+        model = getattr(component, "model", None)
+        if model is None or not hasattr(model, "walk"):
+            continue
+        for node in model.walk():
+            if type(node.ops) is NumpyOps and node.ops.use_blis:
+                node.ops = ops
+    return nlp
+
+
+@registry.callbacks("salve.numpy_blas.v1")
+def make_numpy_blas() -> Callable[[Language], Language]:
+    return use_numpy_blas
