@@ -8,8 +8,9 @@ gives every thinc model of the pipeline one `NumpyOps(use_blis=False)`, whose `g
 applies to this pipeline only, when it is built for training or loaded, and never changes the process's current
 ops: another pipeline loaded in the same process keeps its own.
 
-The number of BLAS threads is numpy's (all cores by default): a process per core, as the archive runner starts,
-should limit it to one (`OPENBLAS_NUM_THREADS=1`, or `threadpoolctl.threadpool_limits(1)`).
+The number of BLAS threads is numpy's (all cores by default). Dask's worker processes (the archive runner) start
+with one (`distributed.nanny.pre-spawn-environ` sets OPENBLAS_NUM_THREADS=1); other setups with a process per
+core should set `OPENBLAS_NUM_THREADS=1` or use `threadpoolctl.threadpool_limits(1)`.
 """
 from typing import Callable
 
