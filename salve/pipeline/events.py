@@ -219,23 +219,35 @@ def group_mentions(doc: Doc, knowledge: Knowledge, background_filter: bool = Tru
             events.append(last)
         last.add(mention, args)
     events = _merge_title(text, sorted(events, key=lambda e: e.first), bounds)
-    bases = [e for e in view.ents if e.label_ == "BASE"]
+    bases = _BaseMentions([e for e in view.ents if e.label_ == "BASE"], knowledge)
     for event in events:
-        event.target = _fullest_name(bases, event, knowledge)
+        event.target = _fullest_name(bases, event)
     return events
 
 
-def _fullest_name(bases: List[Span], event: _Event, knowledge: Knowledge) -> Optional[Span]:
+class _BaseMentions:
+    """The BASE mentions of a doc with their gazetteer link and proper names, each computed once (not once per
+    event: a long page has thousands of mentions and hundreds of events, issue 17)."""
+
+    def __init__(self, bases: List[Span], knowledge: Knowledge):
+        self.items: List[Tuple[Span, Optional[str], set]] = []
+        for b in bases:
+            entry = knowledge.link_installation(b.text)
+            self.items.append((b, entry["id"] if entry else None, set(_proper_names(b, with_places=True))))
+
+
+def _fullest_name(bases: _BaseMentions, event: _Event) -> Optional[Span]:
     """The most specific mention of the event's installation anywhere in the text: "le poste de Dioura" is reported
     as "Le camp militaire de Dioura" when the text also says that (the longest BASE mention that links to the same
     gazetteer entry, or that has all the target's proper names); a description stays as it is."""
     target = event.target
     if target is None or (event.target_entry is None and not _is_named(target)):
         return target
-    names = set(_proper_names(target, with_places=True))
-    same = [b for b in bases if (
-        (event.target_entry is not None and (knowledge.link_installation(b.text) or {}).get("id") == event.target_entry["id"])
-        or (event.target_entry is None and names <= set(_proper_names(b, with_places=True))))]
+    if event.target_entry is not None:
+        same = [b for b, link, _ in bases.items if link == event.target_entry["id"]]
+    else:
+        names = set(_proper_names(target, with_places=True))
+        same = [b for b, _, proper in bases.items if names <= proper]
     return max(same, key=lambda b: (len(b.text), -b.start), default=target)
 
 
@@ -351,20 +363,22 @@ def _attach_conjuncts(view: _View, events: List[_Event]) -> None:
     blessés`")."""
     casualties = sorted((e for e in view.ents if e.label_ == "CASUALTY"), key=lambda e: e.start)
     free = {(e.start, e.end) for e in casualties if (e.start, e.end) not in view.linked}
+    # Neighbours in one sentence joined by a conjunction: the same for every event, so found once (issue 17).
+    pairs = [(a, b) for a, b in zip(casualties, casualties[1:])
+             if sentence_index(view.bounds, a.start_char) == sentence_index(view.bounds, b.start_char)
+             and conjoined(view.text[a.end_char:b.start_char])]
     for event in events:
         for relation, kind in ((KILLED, KILLED_KIND), (INJURED, INJURED_KIND)):
             bucket = event.args.get(relation)
-            if not bucket:
+            if not bucket or not pairs:
                 continue
             for _ in range(len(casualties)):  # a chain grows by one conjunct per pass
                 added = False
-                for a, b in zip(casualties, casualties[1:]):
-                    if (a in bucket) == (b in bucket) or sentence_index(view.bounds, a.start_char) != sentence_index(view.bounds, b.start_char):
+                for a, b in pairs:
+                    if (a in bucket) == (b in bucket):
                         continue
                     other = b if a in bucket else a
-                    own = cue_kind(normalise(other.text))
-                    if ((other.start, other.end) in free and own in (None, BOTH, kind)
-                            and conjoined(view.text[a.end_char:b.start_char])):
+                    if (other.start, other.end) in free and cue_kind(normalise(other.text)) in (None, BOTH, kind):
                         bucket.append(other)
                         added = True
                 if not added:
