@@ -7,6 +7,7 @@ from conftest import CHECK_TEXTS, SEEDS, predictions
 from thinc.api import NumpyOps, get_current_ops
 
 from salve.corpus.seeds import read_seed
+from salve.pipeline.blas import model_nodes
 
 
 def _fixed_texts():
@@ -14,8 +15,7 @@ def _fixed_texts():
 
 
 def _model_ops(nlp):
-    return [node.ops for _, proc in nlp.components if hasattr(getattr(proc, "model", None), "walk")
-            for node in proc.model.walk()]
+    return [node.ops for node in model_nodes(nlp)]
 
 
 def test_trained_pipeline_runs_on_numpy_blas(trained_model):

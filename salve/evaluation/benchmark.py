@@ -206,13 +206,15 @@ def run_benchmark(model: str, baseline: str, min_words: int = 50_000, batch_size
     against document length for the model and `rules`; printed and written to `out`."""
     os.environ.update(ONE_THREAD_ENV)
     texts = benchmark_texts(min_words)
-    blas = sorted({f"{lib['internal_api']} {lib.get('version')}" for lib in threadpool_info()})
-    results: Dict[str, Any] = {"texts": len(texts), "machine": {"python": sys.version.split()[0], "blas": blas, "blas_threads": 1},
+    results: Dict[str, Any] = {"texts": len(texts), "machine": {"python": sys.version.split()[0]},
                                "torch_installed": importlib.util.find_spec("torch") is not None}
     same_blas = f"{baseline} (numpy BLAS)"
     msg.info(f"speed of {model}, {baseline} and {same_blas}, {rounds} interleaved rounds, one BLAS thread")
     pipelines = {model: spacy.load(model), baseline: spacy.load(baseline), same_blas: use_numpy_blas(spacy.load(baseline))}
     with threadpool_limits(limits=1):
+        libraries = threadpool_info()
+        results["machine"]["blas"] = sorted({f"{lib['internal_api']} {lib.get('version')}" for lib in libraries})
+        results["machine"]["blas_threads"] = max((lib["num_threads"] for lib in libraries), default=1)
         speeds = interleaved_speed(pipelines, texts, batch_size, rounds)
     for name, nlp in pipelines.items():
         results[name] = {"pipes": nlp.pipe_names, "default_batch_size": nlp.batch_size, **speeds[name]}

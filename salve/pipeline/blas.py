@@ -17,23 +17,27 @@ The number of BLAS threads is numpy's (all cores by default). Dask's worker proc
 with one (`distributed.nanny.pre-spawn-environ` sets OPENBLAS_NUM_THREADS=1); other setups with a process per
 core should set `OPENBLAS_NUM_THREADS=1` or use `threadpoolctl.threadpool_limits(1)`.
 """
-from typing import Callable
+from typing import Callable, Iterator
 
 from spacy.language import Language
 from spacy.util import registry
-from thinc.api import NumpyOps
+from thinc.api import Model, NumpyOps
+
+
+def model_nodes(nlp: Language) -> Iterator[Model]:
+    """Every thinc model node of the pipeline's components (a listener's upstream tok2vec included)."""
+    for _name, component in nlp.components:
+        model = getattr(component, "model", None)
+        if model is not None and hasattr(model, "walk"):
+            yield from model.walk()
 
 
 def use_numpy_blas(nlp: Language) -> Language:
     """Give each thinc model node of the pipeline that runs on thinc's BLIS a NumpyOps that runs on numpy's BLAS."""
     ops = NumpyOps(use_blis=False)
-    for _name, component in nlp.components:
-        model = getattr(component, "model", None)
-        if model is None or not hasattr(model, "walk"):
-            continue
-        for node in model.walk():
-            if type(node.ops) is NumpyOps and node.ops.use_blis:
-                node.ops = ops
+    for node in model_nodes(nlp):
+        if type(node.ops) is NumpyOps and node.ops.use_blis:
+            node.ops = ops
     return nlp
 
 

@@ -24,7 +24,7 @@ Events are ordered by their first mention, so the headline (first-reported) atta
 """
 import re
 from bisect import bisect_left
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
 from spacy.tokens import Doc, Span
 
@@ -219,24 +219,23 @@ def group_mentions(doc: Doc, knowledge: Knowledge, background_filter: bool = Tru
             events.append(last)
         last.add(mention, args)
     events = _merge_title(text, sorted(events, key=lambda e: e.first), bounds)
-    bases = _BaseMentions([e for e in view.ents if e.label_ == "BASE"], knowledge)
+    bases = _base_links([e for e in view.ents if e.label_ == "BASE"], knowledge)
     for event in events:
         event.target = _fullest_name(bases, event)
     return events
 
 
-class _BaseMentions:
-    """The BASE mentions of a doc with their gazetteer link and proper names, each computed once (not once per
-    event: a long page has thousands of mentions and hundreds of events, issue 17)."""
+def _base_links(bases: List[Span], knowledge: Knowledge) -> List[Tuple[Span, Optional[str], Set[str]]]:
+    """(mention, gazetteer id or None, proper names) of each BASE mention, computed once per doc and not once per
+    event: a long page has thousands of mentions and hundreds of events (issue 17)."""
+    out = []
+    for b in bases:
+        entry = knowledge.link_installation(b.text)
+        out.append((b, entry["id"] if entry else None, set(_proper_names(b, with_places=True))))
+    return out
 
-    def __init__(self, bases: List[Span], knowledge: Knowledge):
-        self.items: List[Tuple[Span, Optional[str], set]] = []
-        for b in bases:
-            entry = knowledge.link_installation(b.text)
-            self.items.append((b, entry["id"] if entry else None, set(_proper_names(b, with_places=True))))
 
-
-def _fullest_name(bases: _BaseMentions, event: _Event) -> Optional[Span]:
+def _fullest_name(bases: List[Tuple[Span, Optional[str], Set[str]]], event: _Event) -> Optional[Span]:
     """The most specific mention of the event's installation anywhere in the text: "le poste de Dioura" is reported
     as "Le camp militaire de Dioura" when the text also says that (the longest BASE mention that links to the same
     gazetteer entry, or that has all the target's proper names); a description stays as it is."""
@@ -244,10 +243,10 @@ def _fullest_name(bases: _BaseMentions, event: _Event) -> Optional[Span]:
     if target is None or (event.target_entry is None and not _is_named(target)):
         return target
     if event.target_entry is not None:
-        same = [b for b, link, _ in bases.items if link == event.target_entry["id"]]
+        same = [b for b, link, _ in bases if link == event.target_entry["id"]]
     else:
         names = set(_proper_names(target, with_places=True))
-        same = [b for b, _, proper in bases.items if names <= proper]
+        same = [b for b, _, proper in bases if names <= proper]
     return max(same, key=lambda b: (len(b.text), -b.start), default=target)
 
 
@@ -367,10 +366,12 @@ def _attach_conjuncts(view: _View, events: List[_Event]) -> None:
     pairs = [(a, b) for a, b in zip(casualties, casualties[1:])
              if sentence_index(view.bounds, a.start_char) == sentence_index(view.bounds, b.start_char)
              and conjoined(view.text[a.end_char:b.start_char])]
+    if not pairs:
+        return
     for event in events:
         for relation, kind in ((KILLED, KILLED_KIND), (INJURED, INJURED_KIND)):
             bucket = event.args.get(relation)
-            if not bucket or not pairs:
+            if not bucket:
                 continue
             for _ in range(len(casualties)):  # a chain grows by one conjunct per pass
                 added = False
