@@ -8,7 +8,7 @@
   KILLED or INJURED by the cue nearest to it (its own words first: "pas de blessés"), both for "victimes",
   "pertes", "dégâts humains".
 """
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -22,22 +22,45 @@ from .sentences import sentence_bounds, sentence_index
 SIMPLE = {WEAPON: USES, BASE: TARGETS}
 
 
+def attacks_by_sentence(doc: Doc, bounds: List[Tuple[int, int]]) -> Dict[int, List[Span]]:
+    """The ATTACK mentions of each sentence (by sentence index), in text order."""
+    by_sent: Dict[int, List[Span]] = {}
+    for attack in (e for e in doc.ents if e.label_ == ATTACK):
+        by_sent.setdefault(sentence_index(bounds, attack.start_char), []).append(attack)
+    return by_sent
+
+
+def rule_attack(arg: Span, by_sent: Dict[int, List[Span]], index: int) -> Optional[Span]:
+    """The attack mention the rules attach `arg` (in sentence `index`) to: in its sentence, the one it is
+    syntactically attached to, else the nearest; in a sentence without an attack, the last attack of the previous
+    sentence (D9). Without a parse (the trained pipeline) "syntactically attached" never holds: the nearest wins."""
+    head = _attack_for(arg, by_sent.get(index, []))
+    if head is None:
+        previous = by_sent.get(index - 1, [])
+        head = previous[-1] if previous else None
+    return head
+
+
+def _attack_for(arg: Span, candidates: List[Span]) -> Optional[Span]:
+    if not candidates:
+        return None
+    ancestors = {t.i for t in arg.root.ancestors}
+    for attack in candidates:
+        if any(t.i in ancestors for t in attack) or arg.root.i in {t.i for t in attack.root.subtree}:
+            return attack
+    return min(candidates, key=lambda a: min(abs(a.start - arg.end), abs(arg.start - a.end)))
+
+
 class RuleRelations(KnowledgeComponent):
     def __call__(self, doc: Doc) -> Doc:
         bounds = sentence_bounds(doc)
-        attacks = [e for e in doc.ents if e.label_ == ATTACK]
-        by_sent = {}
-        for attack in attacks:
-            by_sent.setdefault(sentence_index(bounds, attack.start_char), []).append(attack)
+        by_sent = attacks_by_sentence(doc, bounds)
         relations = []
         for arg in doc.ents:
             if arg.label_ == ATTACK:
                 continue
             index = sentence_index(bounds, arg.start_char)
-            head = self._attack_for(arg, by_sent.get(index, []))
-            if head is None:
-                previous = by_sent.get(index - 1, [])
-                head = previous[-1] if previous else None
+            head = rule_attack(arg, by_sent, index)
             if head is None:
                 continue
             sentence = doc.text[bounds[index][0]:bounds[index][1]]
@@ -45,16 +68,6 @@ class RuleRelations(KnowledgeComponent):
                 relations.append(make_relation(head, arg, label))
         set_relations(doc, relations)
         return doc
-
-    @staticmethod
-    def _attack_for(arg: Span, candidates: List[Span]) -> Optional[Span]:
-        if not candidates:
-            return None
-        ancestors = {t.i for t in arg.root.ancestors}
-        for attack in candidates:
-            if any(t.i in ancestors for t in attack) or arg.root.i in {t.i for t in attack.root.subtree}:
-                return attack
-        return min(candidates, key=lambda a: min(abs(a.start - arg.end), abs(arg.start - a.end)))
 
     def _labels(self, arg: Span, sentence: str, doc: Doc, bounds: Tuple[int, int]) -> List[str]:
         if arg.label_ in SIMPLE:
