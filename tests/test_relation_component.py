@@ -119,3 +119,57 @@ def test_training_with_the_same_seed_gives_the_same_losses_and_scores():
     losses, scores = _train_relations()
     assert _train_relations() == (losses, scores)
     assert len(set(losses)) == len(losses)  # the losses move: the equality above compares real training
+
+
+def _with_entities(nlp, text, ents):
+    doc = nlp.make_doc(text)
+    doc.ents = [doc.char_span(text.index(phrase), text.index(phrase) + len(phrase), label=label) for phrase, label in ents]
+    return doc
+
+
+BACKOFF_TEXT = ("Des roquettes ont visé la base de Tal Afar lundi. La base aérienne d'Aïn al-Asad a aussi été touchée. "
+                "Deux soldats ont été blessés.")
+BACKOFF_ENTS = [("ont visé", "ATTACK"), ("Des roquettes", "WEAPON"), ("la base de Tal Afar", "BASE"),
+                ("La base aérienne d'Aïn al-Asad", "BASE"), ("a aussi été touchée", "ATTACK"),
+                ("Deux soldats", "CASUALTY")]
+
+
+def _relations_below_threshold(backoff):
+    """The component's relations when the model gives every pair probability 0: only the back-off remains."""
+    nlp = spacy.blank("fr")
+    rel = nlp.add_pipe("salve_relations", config={"backoff": backoff})
+    doc = _with_entities(nlp, BACKOFF_TEXT, BACKOFF_ENTS)
+    scores = rel.model.ops.alloc2f(len(rel._pairs(doc)), len(rel.labels))
+    rel.set_annotations([doc], scores)
+    return {(doc.text[r["head"][0]:r["head"][1]], doc.text[r["child"][0]:r["child"][1]], r["label"])
+            for r in get_relations(doc)}
+
+
+def test_backoff_gives_orphan_bases_and_weapons_the_rules_attack():
+    assert _relations_below_threshold([]) == set()
+    assert _relations_below_threshold(["TARGETS", "USES"]) == {
+        ("ont visé", "Des roquettes", "USES"), ("ont visé", "la base de Tal Afar", "TARGETS"),
+        ("a aussi été touchée", "La base aérienne d'Aïn al-Asad", "TARGETS")}  # the nearest attack of the sentence
+    assert _relations_below_threshold(["TARGETS"]) == {
+        ("ont visé", "la base de Tal Afar", "TARGETS"), ("a aussi été touchée", "La base aérienne d'Aïn al-Asad", "TARGETS")}
+
+
+def test_backoff_keeps_what_the_model_relates():
+    """A BASE the model already relates (to any attack) is left as the model has it."""
+    nlp = spacy.blank("fr")
+    rel = nlp.add_pipe("salve_relations", config={"backoff": ["TARGETS"]})
+    doc = _with_entities(nlp, BACKOFF_TEXT, BACKOFF_ENTS)
+    pairs = rel._pairs(doc)
+    scores = rel.model.ops.alloc2f(len(pairs), len(rel.labels))
+    row = next(i for i, (h, c) in enumerate(pairs) if h.text == "ont visé" and c.text.startswith("La base aérienne"))
+    scores[row, rel.labels.index("TARGETS")] = 0.9
+    rel.set_annotations([doc], scores)
+    targets = {(doc.text[r["head"][0]:r["head"][1]], doc.text[r["child"][0]:r["child"][1]])
+               for r in get_relations(doc) if r["label"] == "TARGETS"}
+    assert targets == {("ont visé", "La base aérienne d'Aïn al-Asad"), ("ont visé", "la base de Tal Afar")}
+
+
+def test_backoff_refuses_relation_types_without_one_argument_label():
+    nlp = spacy.blank("fr")
+    with pytest.raises(ValueError, match="KILLED"):
+        nlp.add_pipe("salve_relations", config={"backoff": ["KILLED"]})
