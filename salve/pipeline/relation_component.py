@@ -32,11 +32,11 @@ from .doc_extensions import get_relations, make_relation, set_relations
 from .labels import RELATION_TYPES, is_allowed
 from .relation_model import candidate_pairs
 from .rule_relations import SIMPLE, attacks_by_sentence, rule_attack
+from .scoring import add_counts, count_relations, summarise
 from .sentences import sentence_bounds, sentence_index
 
 # The relation types the rules can back off for: those with one argument label, so the label decides the type.
 BACKOFF_ARGUMENTS = {relation: label for label, relation in SIMPLE.items()}
-from .scoring import add_counts, count_relations, summarise
 
 DEFAULT_MODEL = Config().from_str("""
 [model]
