@@ -9,7 +9,7 @@
   that the model relates to no attack at all takes the attack the rules would attach it to (`rule_relations.
   rule_attack`: the nearest attack of its sentence, else the last one of the sentence before). The model misses
   such pairs (a lower threshold for them did not recover them: none reaches 0.1) and the rules' attachment is
-  right for most; measured in the README (issue 12). Off by default, on in the CPU configs.
+  right for most; measured in the README (issue 12). Off by default, on in the CPU and transformer configs.
 - Scoring: the registered scorer `salve.relation_scorer.v1` (every predicted pair absent from gold is a false
   positive; counts in `scoring.py`).
 - Dropout: `update` sets `training.dropout` on every dropout layer of the model with thinc's `set_dropout_rate`.
