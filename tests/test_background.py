@@ -123,3 +123,52 @@ def test_cue_words_decide_a_span_given_both_relations(knowledge):
     ents = NEWS_ENTS + [("26 militaires", "CASUALTY")]
     (event,) = _events(knowledge, text.replace("Au total, ", ""), ents, NEWS_RELS + [(1, 3, "KILLED"), (1, 3, "INJURED")])
     assert _counts(event) == (26, None)
+
+
+def test_a_site_described_in_apposition_is_the_same_attack(knowledge):
+    # D30: hosted ("X, qui abrite une base …") and indefinite appositions ("X, un aérodrome …") describe X again,
+    # so the casualties of the next sentence are X's.
+    for between, site in ((", qui abrite ", "une base de la coalition menée par les États-Unis"),
+                          (", ", "un aérodrome de la coalition situé près de Rmeilan"), (" (", "une position avancée")):
+        text = f"Des roquettes ont frappé mardi l'aéroport international d'Erbil{between}{site}. Trois soldats ont été blessés."
+        ents = [("Des roquettes", "WEAPON"), ("ont frappé", "ATTACK"), ("l'aéroport international d'Erbil", "BASE"),
+                (site, "BASE"), ("Trois soldats", "CASUALTY")]
+        rels = [(1, 0, "USES"), (1, 2, "TARGETS"), (1, 3, "TARGETS")]
+        events = _events(knowledge, text, ents, rels)
+        assert _targets(events) == ["l'aéroport international d'Erbil"], between
+        assert _counts(events[0]) == (None, 3)
+
+
+def test_named_sites_in_an_enumeration_are_several_attacks(knowledge):
+    text = "Des roquettes ont frappé mardi la base aérienne d'Aïn al-Asad, un camp de Taji et la base de Balad."
+    ents = [("Des roquettes", "WEAPON"), ("ont frappé", "ATTACK"), ("la base aérienne d'Aïn al-Asad", "BASE"),
+            ("un camp de Taji", "BASE"), ("la base de Balad", "BASE")]
+    rels = [(1, 0, "USES"), (1, 2, "TARGETS"), (1, 3, "TARGETS"), (1, 4, "TARGETS")]
+    assert len(_targets(_events(knowledge, text, ents, rels))) == 3
+
+
+def test_an_earlier_attack_in_a_late_clause_of_the_news_sentence_makes_no_event(knowledge):
+    # D30: the news sentence is news, but "moins d'un mois après l'attaque qui avait tué …" dates another attack
+    text = ("Un drone a frappé dimanche la base aérienne Mouwaffaq Salti, en Jordanie, moins d'un mois après l'attaque qui "
+            "avait tué trois militaires américains à la Tour 22. Huit militaires ont été blessés.")
+    ents = [("Un drone", "WEAPON"), ("a frappé", "ATTACK"), ("la base aérienne Mouwaffaq Salti", "BASE"), ("attaque", "ATTACK"),
+            ("trois militaires américains", "CASUALTY"), ("la Tour 22", "BASE"), ("Huit militaires", "CASUALTY")]
+    rels = [(1, 0, "USES"), (1, 2, "TARGETS"), (3, 4, "KILLED"), (3, 5, "TARGETS")]
+    (event,) = _events(knowledge, text, ents, rels)
+    assert event["target"]["text"] == "la base aérienne Mouwaffaq Salti" and _counts(event) == (None, 8)
+
+
+def test_a_follow_up_article_opening_on_the_attack_keeps_it(knowledge):
+    text = "Trois jours après l'attaque contre la base aérienne d'Aïn al-Asad, le bilan s'est alourdi à deux morts."
+    ents = [("attaque", "ATTACK"), ("la base aérienne d'Aïn al-Asad", "BASE"), ("deux morts", "CASUALTY")]
+    (event,) = _events(knowledge, text, ents, [(0, 1, "TARGETS"), (0, 2, "KILLED")])
+    assert _counts(event) == (2, None)
+
+
+def test_the_attack_a_retaliation_answers_makes_no_event(knowledge):
+    # D30: "en représailles à la frappe contre le consulat …" recalls the attack that the news answers
+    text = (NEWS + " Les Gardiens de la révolution ont revendiqué une opération en représailles à la frappe contre le consulat "
+            "iranien à Damas, qui avait tué plusieurs officiers.")
+    ents = NEWS_ENTS + [("frappe", "ATTACK"), ("le consulat iranien à Damas", "BASE"), ("plusieurs officiers", "CASUALTY")]
+    events = _events(knowledge, text, ents, NEWS_RELS + [(3, 4, "TARGETS"), (3, 5, "KILLED")])
+    assert _targets(events) == ["la base aérienne d'Aïn al-Asad"] and _counts(events[0]) == (None, None)

@@ -9,13 +9,16 @@ event, so neither its target nor its casualties reach the events of the article.
 - it is an aggregate of many attacks: "une trentaine d'attaques", "plusieurs attaques de drones", "plusieurs
   dizaines de tirs" (a campaign, not one attack);
 - it sits in a clause that dates it before the news: "trois semaines après `l'attaque` contre la Tour 22",
-  "la plus meurtrière depuis `l'assaut` contre la base de Bohoma";
+  "la plus meurtrière depuis `l'assaut` contre la base de Bohoma" (in the news sentence too, when the clause comes
+  after a comma: "Un drone a frappé la base …, moins d'un mois après `l'attaque` qui avait tué …", D30);
+- it is what a retaliation answers: "en représailles à `la frappe` contre le consulat" (D30);
 - its sentence dates it in the past: a month or season with a year ("en janvier 2016", "à l'automne 2019",
   "entre 2018 et 2022"), "l'an dernier", "ces derniers mois", "déjà"; or a pluperfect verb together with any
   time expression ("En mars, une frappe … avait tué", "Trois ans plus tôt, … avait tué").
 Dates count where they concern the mention: in its clause or in the sentence's opening adverbial; a pluperfect
 counts in the main clause, not in reported speech ("a assuré qu'aucun soldat n'avait été blessé") or a relative
-clause. The sentence of the first attack mention (and the lede after a title) is never background by its dates:
+clause. The sentence of the first attack mention (and the lede after a title) is never background by its dates (only by
+a late clause of its own, above):
 it reports the news, and a clause dated to the news ("mardi", "dans la nuit") is not background unless its
 sentence's main verb is pluperfect.
 """
@@ -48,6 +51,10 @@ _DATED_PAST = re.compile(
 # A clause that places what follows it before the news: "trois semaines après …", "depuis l'assaut …".
 _BEFORE_CLAUSE = re.compile(r"\b(un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quelques|plusieurs|\d+) "
                             r"(jours?|semaines?|mois|ans?|annees?) (apres|avant)\b[^,;:]*$|\bdepuis (l'|le |la |les |celle |celui )?$")
+# What a retaliation answers is an earlier attack: "en représailles à `la frappe` contre le consulat", "en riposte à
+# `l'attaque` de mardi" (the news is the retaliation).
+_RETALIATED = re.compile(r"\b(represailles|riposte|reponse|vengeance|venger)\W+(a|aux|au|apres|contre)"
+                         r"(\W+(la|le|l|les|cette|ces|ce|cet))?(\W+\w+)?\W*$")
 _PLUPERFECT = re.compile(r"\b(avai(t|ent)|s'etai(t|ent)) |\betai(t|ent) (deja |a son tour |alors )?"
                          r"(attaque|vise|cible|frappe|touche|pris|bombarde|pilonne)")
 _ANY_TIME = re.compile(rf"\b({MONTH_PATTERN}|{YEAR_PATTERN}|plus tot|auparavant|deja|avant|apres|lorsque|lors|derni\w+|"
@@ -145,11 +152,16 @@ def is_background(mention: Span, bounds: List[Tuple[int, int]], protected: Tuple
     before_words = [normalise(t.text) for t in doc[max(0, mention.start - 3):mention.start]]
     if any(w in _EARLIER for w in before_words + words) or is_aggregate(mention, text):
         return True
+    if _RETALIATED.search(normalise(text[max(0, mention.start_char - 40):mention.start_char])):
+        return True
     index = sentence_index(bounds, mention.start_char)
-    if index in protected:
-        return False
     start, end = bounds[index]
-    if _BEFORE_CLAUSE.search(normalise(text[start:mention.start_char])):
+    before_clause = _BEFORE_CLAUSE.search(normalise(text[start:mention.start_char]))
+    if index in protected:
+        # the news sentence reports the news, but a clause after its main one can still date another attack:
+        # "Un drone a frappé dimanche la base …, moins d'un mois après `l'attaque` qui avait tué …"
+        return bool(before_clause) and "," in text[start:start + before_clause.start()]
+    if before_clause:
         return True
     written_scope, scope = _clause_scope(text, bounds[index], mention)
     sentence = normalise(text[start:end])

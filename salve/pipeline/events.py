@@ -7,6 +7,8 @@ How mentions are grouped (each rule is a sentence of the annotation guidelines o
 - mentions whose TARGETS link to the same installation are one event ("same installation");
 - an event whose target is not in the gazetteer ("une base irakienne") takes the first later linked target,
   which is how articles introduce an attack and then name the base;
+- a site in apposition to the one before it ("l'aéroport d'Erbil, qui abrite une base de la coalition", "la base de
+  Kharab al-Jir, un aérodrome de la coalition") is that site (D30);
 - an indefinite mention with its own arguments ("une attaque à la roquette … a tué un entrepreneur")
   starts a new event; definite and verbal mentions without a target ("l'attaque", "ont atterri") refer back
   to the most recent event;
@@ -108,6 +110,30 @@ def _is_indefinite(mention: Span) -> bool:
     return prev is not None and normalise(prev.text) in _INDEFINITE
 
 
+_HOSTING = re.compile(r"^\s*,\s*(qui (abrite|abritait|accueille|accueillait|heberge|hebergeait|comprend)|abritant|"
+                      r"accueillant|hebergeant)\s*$")
+_APPOSITION = re.compile(r"^\s*[,(]\s*$")
+_COORDINATED = re.compile(r"\s*,?\s*(et|ou|ainsi que)\b")
+
+
+def _apposition_host(target: Span, bases: List[Span], text: str) -> Optional[Span]:
+    """The BASE mention that `target` describes in apposition, if any: right after it, either hosted by it ("X, qui
+    abrite une base de la coalition") or an indefinite description of it ("X, un aérodrome de la coalition situé
+    près de Rmeilan", "X (une position avancée)"), even when the description links to a site of the gazetteer; never a coordinated site ("X, une position Y
+    et un poste Z" is an enumeration of sites)."""
+    i = bisect_left([b.start for b in bases], target.start) - 1
+    if i < 0 or bases[i].end > target.start:
+        return None
+    host = bases[i]
+    between = text[host.end_char:target.start_char]
+    if _HOSTING.match(normalise(between)):
+        return host
+    if (_APPOSITION.match(between) and normalise(target[0].text) in _INDEFINITE
+            and not _COORDINATED.match(text, target.end_char)):
+        return host
+    return None
+
+
 class _Event:
     def __init__(self, first: int):
         self.first = first
@@ -158,6 +184,7 @@ def group_mentions(doc: Doc, knowledge: Knowledge, background_filter: bool = Tru
     by_key: Dict[str, _Event] = {}
     last: Optional[_Event] = None
     mentions = sorted((e for e in view.ents if e.label_ == ATTACK), key=lambda s: s.start)
+    bases = sorted((e for e in view.ents if e.label_ == "BASE"), key=lambda s: s.start)
     bounds, text = view.bounds, view.text
     title_end = bounds[0][1] if _is_title(text, bounds) else 0
     protected = protected_sentences(text, bounds, sentence_index(bounds, mentions[0].start_char)) if mentions else ()
@@ -190,6 +217,15 @@ def group_mentions(doc: Doc, knowledge: Knowledge, background_filter: bool = Tru
                     event = last
                     if event.target is None or (event.target_entry is None and event.target.start_char < title_end):
                         event.target = target
+                if event is None:
+                    host = _apposition_host(target, bases, text)
+                    if host is not None:
+                        # "l'aéroport d'Erbil, qui abrite une base de la coalition", "la base de Kharab al-Jir, un
+                        # aérodrome de la coalition": the same site described in apposition, not a second attack
+                        host_entry = knowledge.link_installation(host.text)
+                        event = by_key.get(host_entry["id"] if host_entry else _unlinked_key(host))
+                        if event is not None:
+                            by_key.setdefault(key, event)
                 if event is None:
                     event = _Event(mention.start)
                     event.target, event.target_entry = target, entry
