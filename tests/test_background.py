@@ -172,3 +172,15 @@ def test_the_attack_a_retaliation_answers_makes_no_event(knowledge):
     ents = NEWS_ENTS + [("frappe", "ATTACK"), ("le consulat iranien à Damas", "BASE"), ("plusieurs officiers", "CASUALTY")]
     events = _events(knowledge, text, ents, NEWS_RELS + [(3, 4, "TARGETS"), (3, 5, "KILLED")])
     assert _targets(events) == ["la base aérienne d'Aïn al-Asad"] and _counts(events[0]) == (None, None)
+
+
+def test_a_description_with_a_named_commander_names_no_site(knowledge):
+    # "dirigée par Washington" is a modifier: the description is the site the title names, not a second attack
+    text = ("Attaque de drones contre la garnison d'al-Tanf\n\nUne base de la coalition dirigée par Washington a été la cible "
+            "lundi d'une attaque de drones, sans faire de blessés. Deux drones ont visé la garnison d'al-Tanf.")
+    ents = [("Attaque de drones", "ATTACK"), ("la garnison d'al-Tanf", "BASE"), ("Une base de la coalition dirigée par Washington", "BASE"),
+            ("a été la cible", "ATTACK"), ("sans faire de blessés", "CASUALTY"), ("Deux drones", "WEAPON"), ("ont visé", "ATTACK"),
+            ("la garnison d'al-Tanf", "BASE")]
+    rels = [(0, 1, "TARGETS"), (3, 2, "TARGETS"), (3, 4, "INJURED"), (6, 5, "USES"), (6, 7, "TARGETS")]
+    events = _events(knowledge, text, ents, rels)
+    assert _targets(events) == ["la garnison d'al-Tanf"] and _counts(events[0]) == (None, 0)

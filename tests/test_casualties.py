@@ -1,4 +1,4 @@
-"""Casualty conventions of the event builder (guidelines D17-D20): negations, kinds, sums, "nobody was hurt"
+"""Casualty conventions of the event builder (guidelines D17-D20, D27, D30): negations, kinds, sums, "nobody was hurt"
 statements without a CASUALTY mention, and background mentions that make no event."""
 import pytest
 import spacy
@@ -34,6 +34,8 @@ def _counts(event):
     ("« Aucun soldat n'a été tué ni blessé », a déclaré le porte-parole.", (0, 0)),
     ("Les soldats présents sont sortis indemnes.", (0, 0)),
     ("L'attaque n'a fait ni victime ni dégât.", (0, 0)),
+    # D30
+    ("L'attaque n'a fait aucune victime mortelle.", (0, None)),
 ])
 def test_no_victim_statements_without_a_casualty_mention(knowledge, statement, expected):
     text = f"Trois roquettes ont frappé {BASE}. {statement}"
@@ -162,3 +164,23 @@ def test_a_strike_on_a_civilian_place_gives_its_victims_to_no_event(knowledge):
                         [(1, 0, "USES"), (1, 2, "TARGETS"), (4, 3, "USES"), (4, 5, "KILLED"), (4, 6, "INJURED")])
     events = build_events(doc, knowledge)
     assert len(events) == 1 and _counts(events[0]) == (None, 0)
+
+
+@pytest.mark.parametrize("victims, apposition, verb, expected", [
+    ("Au moins 75 personnes", "en majorité des soldats de l'Armée nationale libyenne", "ont été tuées", (75, None)),
+    ("Trois militaires", "dont un officier", "ont été blessés", (None, 3)),
+])
+def test_the_verb_after_an_apposition_gives_the_kind(knowledge, victims, apposition, verb, expected):
+    # D30: the orphan victims take the kind of the verb that follows their apposition
+    text = f"{victims}, {apposition}, {verb} jeudi lors d'une attaque contre {BASE}."
+    event = _event(knowledge, text, [(victims, "CASUALTY"), ("attaque", "ATTACK"), (BASE, "BASE")], [(1, 2, "TARGETS")])
+    assert _counts(event) == expected
+
+
+def test_a_casualty_span_with_victims_and_damage_is_a_victim_statement(knowledge):
+    # D30: "sans faire ni victimes ni dégâts" names victims (material damage alone would not)
+    text = f"Trois drones ont visé {BASE}, sans faire ni victimes ni dégâts."
+    span = "sans faire ni victimes ni dégâts"
+    event = _event(knowledge, text, [("Trois drones", "WEAPON"), ("ont visé", "ATTACK"), (BASE, "BASE"), (span, "CASUALTY")],
+                   [(1, 0, "USES"), (1, 2, "TARGETS")])
+    assert _counts(event) == (0, 0)

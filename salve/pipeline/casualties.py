@@ -28,7 +28,7 @@ from .quantities import parse_quantity
 
 KILLED, INJURED, BOTH = "killed", "injured", "both"
 
-_KILLED_CUE = re.compile(r"\b(tue|tues|tuee|tuees|tuant|tuer|mort|morts|morte|mortes|deces|decede\w*|peri|peris|"
+_KILLED_CUE = re.compile(r"\b(tue|tues|tuee|tuees|tuant|tuer|mort|morts|morte|mortes|mortel|mortels|mortelle|mortelles|deces|decede\w*|peri|peris|"
                          r"mortellement|succombe\w*|sans vie|tuent|abattu\w*)\b")
 _INJURED_CUE = re.compile(r"\b(bless\w*|commotion\w*|traumatis\w*|hospitalis\w*|soigne\w*|touche|touches|touchee)\b")
 _BOTH_CUE = re.compile(r"\b(victime\w*|pertes?|degats humains|bilan humain|dommages humains)\b")
@@ -42,7 +42,10 @@ _NO_VICTIMS = [
     (re.compile(r"\b(aucune victime|pas de victimes?|sans (faire |causer |provoquer )?(de |d')?victimes?|"
                 r"n'a (pas )?fait (de |aucune )?victimes?|n'ont (pas )?fait (de |aucune )?victimes?|aucune perte|"
                 r"pas de pertes?|sans (faire |causer )?de (degats|dommages) humains|aucun degat humain|"
-                r"personne n'a ete touche|aucun (mort|tue) (ni|ou) bless\w+)\b"), BOTH),
+                r"personne n'a ete touche|aucun (mort|tue) (ni|ou) bless\w+)\b(?! mortel)"), BOTH),
+    # "aucune victime mortelle": nobody killed, nothing said of the injured
+    (re.compile(r"\b(aucune victime|pas de victimes?|sans (faire |causer |provoquer )?(de |d')?victimes?|"
+                r"n'a (pas )?fait (de |aucune )?victimes?|n'ont (pas )?fait (de |aucune )?victimes?) mortel\w*"), KILLED),
     # "n'a été tué ni blessé", "n'ont été ni tués ni blessés", "tué ou blessé", "sont sortis indemnes"
     (re.compile(r"\b(n'(a|ont) (pas )?ete (ni )?(tue|blesse|touche)e?s? (ni|ou|et) (tue|blesse)e?s?|"
                 r"n'(a|ont) (fait|cause|provoque) ni (morts?|tues?|victimes?)|indemnes?|sains? et saufs?|saines? et sauves?)\b"),
@@ -107,6 +110,17 @@ def _both_negated(span: Span, sent: Tuple[int, int], text: Optional[str]) -> boo
 _CONJUNCTION_ONLY = re.compile(r"^\s*(et|ainsi que|ainsi qu'|de meme que)\s*(de |d'|des )?$")
 
 
+def _kind_after_apposition(span: Span, sent: Tuple[int, int], text: str) -> Optional[str]:
+    """The verb's kind after an apposition to the span: "`Au moins 75 personnes`, en majorité des soldats de l'ANL,
+    ont été tuées", "`Trois militaires`, dont un officier, ont été blessés" (an apposition without cues of its own)."""
+    _, after = _window(span, sent, text, before=0, after=160)
+    parts = re.split(r"[,;]", after)
+    if len(parts) < 3 or parts[0].strip() or len(parts[1]) > 90 or cue_kind(parts[1]) is not None:
+        return None
+    kind = cue_kind(re.split(r"\bet\b|\bainsi qu", parts[2], maxsplit=1)[0][:40])
+    return kind if kind in (KILLED, INJURED) else None
+
+
 def span_kind(span: Span, sent: Tuple[int, int], relation_kind: str, text: Optional[str] = None) -> str:
     """The kind of a casualty span: the span's own words ("deux blessés"), then the clause's first cue after or
     before it ("… ont été tués", "a tué …"); the relation's kind when the cues say nothing clear."""
@@ -117,6 +131,10 @@ def span_kind(span: Span, sent: Tuple[int, int], relation_kind: str, text: Optio
     after_kind = cue_kind(re.split(r"[,;]|\bet\b|\bainsi qu", after, maxsplit=1)[0]) if after else None
     if after_kind in (KILLED, INJURED):
         return after_kind
+    if after_kind is None:
+        verb_kind = _kind_after_apposition(span, sent, span.doc.text if text is None else text)
+        if verb_kind is not None:
+            return verb_kind
     segments = before.split(",")
     before_kind = cue_kind(segments[-1])
     if before_kind is None and len(segments) > 1 and _CONJUNCTION_ONLY.match(segments[-1]):

@@ -46,11 +46,21 @@ _LOCATIVE = {"en", "a", "au", "aux", "dans", "pres", "vers", "sur"}
 _ANAPHORIC = {"les", "ces"}
 
 
+_MODIFIER_OPENERS = {"qui", "dont", "que", "ou", "menee", "mene", "menees", "dirigee", "dirige", "dirigees", "conduite",
+                     "conduit", "commandee", "soutenue", "soutenu", "geree", "gere", "utilisee", "utilise"}
+
+
 def _proper_names(target: Span, with_places: bool = False) -> List[str]:
     """The proper-name words of a target, without the places it is located in ("une petite base en Jordanie")
-    unless `with_places`."""
-    return [normalise(t.text) for t in target[1:]
-            if t.text[:1].isupper() and (with_places or normalise(t.nbor(-1).text) not in _LOCATIVE)]
+    unless `with_places`, and without those of a modifier that opens on a relative pronoun or a participle ("une
+    base de la coalition dirigée par Washington" names no site)."""
+    names = []
+    for t in target[1:]:
+        if normalise(t.text) in _MODIFIER_OPENERS:
+            break
+        if t.text[:1].isupper() and (with_places or normalise(t.nbor(-1).text) not in _LOCATIVE):
+            names.append(normalise(t.text))
+    return names
 
 
 _PLURAL_DETERMINERS = {"des", "les", "plusieurs", "ces", "leurs", "nos", "quelques", "certaines", "certains", "de", "d'"}
@@ -327,11 +337,12 @@ _CAMPAIGN_TOTAL = re.compile(r"\b(depuis (le debut|le \d|l'(automne|ete|hiver|an
 
 def _is_victim(span: Span, knowledge: Knowledge, text: str = "", sentence: Tuple[int, int] = (0, 0)) -> bool:
     """A CASUALTY span that names the victims of this attack: not a weapon ("au moins cinq projectiles") nor material
-    damage ("sans provoquer de dégâts importants"), which a statistical recogniser sometimes labels CASUALTY, nor
-    a campaign's total ("plus de 4 000 morts depuis 2017", guidelines D19), read in the 60 characters around it
-    within its `sentence` (start, end)."""
+    damage alone ("sans provoquer de dégâts importants"; "sans faire ni victimes ni dégâts" names victims too),
+    which a statistical recogniser sometimes labels CASUALTY, nor a campaign's total ("plus de 4 000 morts depuis
+    2017", guidelines D19), read in the 60 characters around it within its `sentence` (start, end)."""
     words = normalise(span.text)
-    if knowledge.weapon_type(span.text) is not None or (_NOT_VICTIMS.search(words) and "humain" not in words):
+    if knowledge.weapon_type(span.text) is not None or (_NOT_VICTIMS.search(words) and "humain" not in words
+                                                        and cue_kind(words) is None):
         return False
     start, end = sentence if sentence[1] > sentence[0] else (0, len(text))
     if is_attacker(span, (start, end), text or None):
