@@ -184,3 +184,14 @@ def test_a_description_with_a_named_commander_names_no_site(knowledge):
     rels = [(0, 1, "TARGETS"), (3, 2, "TARGETS"), (3, 4, "INJURED"), (6, 5, "USES"), (6, 7, "TARGETS")]
     events = _events(knowledge, text, ents, rels)
     assert _targets(events) == ["la garnison d'al-Tanf"] and _counts(events[0]) == (None, 0)
+
+
+def test_a_site_named_twice_outside_the_gazetteer_is_one_attack(knowledge):
+    # D30: "sa base de Mubambiro" then "la base de la MONUSCO à Mubambiro" (names included in each other): one site
+    text = ("Des tirs ont visé mardi sa base de Mubambiro, blessant quatre Casques bleus. Trois obus sont tombés à "
+            "l'intérieur de la base de la MONUSCO à Mubambiro. L'attaque n'a fait aucune victime mortelle.")
+    ents = [("ont visé", "ATTACK"), ("sa base de Mubambiro", "BASE"), ("quatre Casques bleus", "CASUALTY"), ("Trois obus", "WEAPON"),
+            ("sont tombés", "ATTACK"), ("la base de la MONUSCO à Mubambiro", "BASE"), ("attaque", "ATTACK"), ("aucune victime", "CASUALTY")]
+    rels = [(0, 1, "TARGETS"), (0, 2, "INJURED"), (4, 3, "USES"), (4, 5, "TARGETS"), (6, 7, "KILLED")]
+    (event,) = _events(knowledge, text, ents, rels)
+    assert event["target"]["text"] == "la base de la MONUSCO à Mubambiro" and _counts(event) == (0, 4)

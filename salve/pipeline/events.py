@@ -7,6 +7,8 @@ How mentions are grouped (each rule is a sentence of the annotation guidelines o
 - mentions whose TARGETS link to the same installation are one event ("same installation");
 - an event whose target is not in the gazetteer ("une base irakienne") takes the first later linked target,
   which is how articles introduce an attack and then name the base;
+- two sites outside the gazetteer whose proper names are contained one in the other ("sa base de Mubambiro", "la
+  base de la MONUSCO à Mubambiro") are one installation (D30);
 - a site in apposition to the one before it ("l'aéroport d'Erbil, qui abrite une base de la coalition", "la base de
   Kharab al-Jir, un aérodrome de la coalition") is that site (D30);
 - an indefinite mention with its own arguments ("une attaque à la roquette … a tué un entrepreneur")
@@ -94,6 +96,23 @@ def _is_named(target: Optional[Span]) -> bool:
     """A target with a proper name in it ("le camp de Boulkessi"), not a description ("une base militaire", "une
     petite base en Jordanie")."""
     return target is not None and bool(_proper_names(target))
+
+
+def _same_named_site(target: Span, events: List["_Event"], text: str, mention: Span,
+                     bounds: List[Tuple[int, int]]) -> Optional["_Event"]:
+    """The event whose site outside the gazetteer has the proper names of `target`, or whose names `target` has,
+    places included ("sa base de Mubambiro" and "la base de la MONUSCO à Mubambiro"), unless the text says another
+    attack ("une autre base", D26)."""
+    names = set(_proper_names(target, with_places=True))
+    for event in events:
+        other = event.target
+        if other is None or event.target_entry is not None or not _is_named(other):
+            continue
+        known = set(_proper_names(other, with_places=True))
+        if names and known and (names <= known or known <= names):
+            start = bounds[sentence_index(bounds, mention.start_char)][0]
+            return None if _is_another(mention, target, text, start) else event
+    return None
 
 
 def _unlinked_key(target: Span) -> str:
@@ -211,6 +230,9 @@ def group_mentions(doc: Doc, knowledge: Knowledge, background_filter: bool = Tru
             for i, (target, entry) in enumerate(zip(targets, entries)):
                 key = entry["id"] if entry else _unlinked_key(target)
                 event = by_key.get(key)
+                if event is None and entry is None and _is_named(target):
+                    # "sa base de Mubambiro", then "la base de la MONUSCO à Mubambiro": one site named twice
+                    event = _same_named_site(target, events, text, mention, bounds)
                 if (event is None and last is not None and last.target_entry is None
                         and (not last.indefinite or not _is_named(last.target))
                         and (entry or (_is_named(target) and not _is_named(last.target)))):
