@@ -28,7 +28,7 @@ from .quantities import parse_quantity
 
 KILLED, INJURED, BOTH = "killed", "injured", "both"
 
-_KILLED_CUE = re.compile(r"\b(tue|tues|tuee|tuees|tuant|tuer|mort|morts|morte|mortes|mortel|mortels|mortelle|mortelles|deces|decede\w*|peri|peris|"
+_KILLED_CUE = re.compile(r"\b(tue|tues|tuee|tuees|tuant|tuer|mort(e|s|es|el|els|elle|elles)?|deces|decede\w*|peri|peris|"
                          r"mortellement|succombe\w*|sans vie|tuent|abattu\w*)\b")
 _INJURED_CUE = re.compile(r"\b(bless\w*|commotion\w*|traumatis\w*|hospitalis\w*|soigne\w*|touche|touches|touchee)\b")
 _BOTH_CUE = re.compile(r"\b(victime\w*|pertes?|degats humains|bilan humain|dommages humains)\b")
@@ -36,16 +36,17 @@ _BOTH_CUE = re.compile(r"\b(victime\w*|pertes?|degats humains|bilan humain|domma
 _NEGATION_BEFORE = re.compile(r"(\bn'|\bne )[^,;.]{0,40}\b(pas|jamais|point|aucun|aucune)\b[^,;.]{0,30}$|\bsans [^,;.]{0,25}$")
 _NEGATION_AFTER = re.compile(r"^[^,;.]{0,6}\b(n'|ne )")
 # Statements that nobody was killed / hurt, carried or not by a CASUALTY mention.
+# "no victim" in its common forms, shared by the statements of both kinds and of killed only ("… mortelle")
+_NO_VICTIM = (r"aucune victime|pas de victimes?|sans (faire |causer |provoquer )?(de |d')?victimes?|"
+              r"n'a (pas )?fait (de |aucune )?victimes?|n'ont (pas )?fait (de |aucune )?victimes?")
 _NO_VICTIMS = [
     (re.compile(r"\b(ni morts?,? ni bless\w+|sans (faire |causer |provoquer )?(de |d')?(morts? )?ni (de )?bless\w+|"
                 r"ni bless\w+,? ni morts?)\b"), BOTH),
-    (re.compile(r"\b(aucune victime|pas de victimes?|sans (faire |causer |provoquer )?(de |d')?victimes?|"
-                r"n'a (pas )?fait (de |aucune )?victimes?|n'ont (pas )?fait (de |aucune )?victimes?|aucune perte|"
+    (re.compile(rf"\b({_NO_VICTIM}|aucune perte|"
                 r"pas de pertes?|sans (faire |causer )?de (degats|dommages) humains|aucun degat humain|"
                 r"personne n'a ete touche|aucun (mort|tue) (ni|ou) bless\w+)\b(?! mortel)"), BOTH),
     # "aucune victime mortelle": nobody killed, nothing said of the injured
-    (re.compile(r"\b(aucune victime|pas de victimes?|sans (faire |causer |provoquer )?(de |d')?victimes?|"
-                r"n'a (pas )?fait (de |aucune )?victimes?|n'ont (pas )?fait (de |aucune )?victimes?) mortel\w*"), KILLED),
+    (re.compile(rf"\b({_NO_VICTIM}) mortel\w*"), KILLED),
     # "n'a été tué ni blessé", "n'ont été ni tués ni blessés", "tué ou blessé", "sont sortis indemnes"
     (re.compile(r"\b(n'(a|ont) (pas )?ete (ni )?(tue|blesse|touche)e?s? (ni|ou|et) (tue|blesse)e?s?|"
                 r"n'(a|ont) (fait|cause|provoque) ni (morts?|tues?|victimes?)|indemnes?|sains? et saufs?|saines? et sauves?)\b"),

@@ -115,6 +115,11 @@ def _same_named_site(target: Span, events: List["_Event"], text: str, mention: S
     return None
 
 
+def _site_key(target: Span, entry: Optional[Dict[str, Any]]) -> str:
+    """Grouping key of a site: its gazetteer id, else its unlinked key."""
+    return entry["id"] if entry else _unlinked_key(target)
+
+
 def _unlinked_key(target: Span) -> str:
     """Grouping key of a target outside the gazetteer: its proper-name words ("le camp de Boulkessi" and "le camp
     militaire de Boulkessi" are one installation), else its whole text."""
@@ -145,15 +150,15 @@ _APPOSITION = re.compile(r"^\s*[,(]\s*$")
 _COORDINATED = re.compile(r"\s*,?\s*(et|ou|ainsi que)\b")
 
 
-def _apposition_host(target: Span, bases: List[Span], text: str) -> Optional[Span]:
+def _apposition_host(target: Span, view: "_View", text: str) -> Optional[Span]:
     """The BASE mention that `target` describes in apposition, if any: right after it, either hosted by it ("X, qui
     abrite une base de la coalition") or an indefinite description of it ("X, un aérodrome de la coalition situé
-    près de Rmeilan", "X (une position avancée)"), even when the description links to a site of the gazetteer; never a coordinated site ("X, une position Y
-    et un poste Z" is an enumeration of sites)."""
-    i = bisect_left([b.start for b in bases], target.start) - 1
-    if i < 0 or bases[i].end > target.start:
+    près de Rmeilan", "X (une position avancée)"), even when the description links to a site of the gazetteer;
+    never a coordinated site ("X, un camp de Taji et la base de Balad" enumerates sites)."""
+    i = bisect_left(view.base_starts, target.start) - 1
+    if i < 0 or view.bases[i].end > target.start:
         return None
-    host = bases[i]
+    host = view.bases[i]
     between = text[host.end_char:target.start_char]
     if _HOSTING.match(normalise(between)):
         return host
@@ -194,6 +199,8 @@ class _View:
         self.bounds = sentence_bounds(doc)
         self.relations = relation_spans(doc)
         self.linked = {(child.start, child.end) for _, child, _ in self.relations}
+        self.bases = sorted((e for e in self.ents if e.label_ == "BASE"), key=lambda s: s.start)
+        self.base_starts = [b.start for b in self.bases]  # for the apposition host of a target (bisect)
         self.sentence_events: Optional["_SentenceEvents"] = None  # set once the mentions are grouped into events
 
 
@@ -213,7 +220,6 @@ def group_mentions(doc: Doc, knowledge: Knowledge, background_filter: bool = Tru
     by_key: Dict[str, _Event] = {}
     last: Optional[_Event] = None
     mentions = sorted((e for e in view.ents if e.label_ == ATTACK), key=lambda s: s.start)
-    bases = sorted((e for e in view.ents if e.label_ == "BASE"), key=lambda s: s.start)
     bounds, text = view.bounds, view.text
     title_end = bounds[0][1] if _is_title(text, bounds) else 0
     protected = protected_sentences(text, bounds, sentence_index(bounds, mentions[0].start_char)) if mentions else ()
@@ -228,7 +234,7 @@ def group_mentions(doc: Doc, knowledge: Knowledge, background_filter: bool = Tru
             if is_plural(mention) and not any(entries) and all(_is_plural_target(t) for t in targets):
                 continue  # background: "Deux attaques récentes ont touché des bases"
             for i, (target, entry) in enumerate(zip(targets, entries)):
-                key = entry["id"] if entry else _unlinked_key(target)
+                key = _site_key(target, entry)
                 event = by_key.get(key)
                 if event is None and entry is None and _is_named(target):
                     # "sa base de Mubambiro", then "la base de la MONUSCO à Mubambiro": one site named twice
@@ -250,12 +256,11 @@ def group_mentions(doc: Doc, knowledge: Knowledge, background_filter: bool = Tru
                     if event.target is None or (event.target_entry is None and event.target.start_char < title_end):
                         event.target = target
                 if event is None:
-                    host = _apposition_host(target, bases, text)
+                    host = _apposition_host(target, view, text)
                     if host is not None:
                         # "l'aéroport d'Erbil, qui abrite une base de la coalition", "la base de Kharab al-Jir, un
                         # aérodrome de la coalition": the same site described in apposition, not a second attack
-                        host_entry = knowledge.link_installation(host.text)
-                        event = by_key.get(host_entry["id"] if host_entry else _unlinked_key(host))
+                        event = by_key.get(_site_key(host, knowledge.link_installation(host.text)))
                         if event is not None:
                             by_key.setdefault(key, event)
                 if event is None:
@@ -287,7 +292,7 @@ def group_mentions(doc: Doc, knowledge: Knowledge, background_filter: bool = Tru
             events.append(last)
         last.add(mention, args)
     events = _merge_title(text, sorted(events, key=lambda e: e.first), bounds)
-    bases = _base_links([e for e in view.ents if e.label_ == "BASE"], knowledge)
+    bases = _base_links(view.bases, knowledge)
     for event in events:
         event.target = _fullest_name(bases, event)
     return events
