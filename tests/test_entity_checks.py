@@ -79,3 +79,28 @@ def test_armed_groups_become_actors_only_in_claim_or_blame_sentences(knowledge):
         doc = checks(annotated_doc(nlp, text, ents))
         assert [(e.text, e.start_char) for e in doc.ents if e.label_ == "ACTOR"] == expected
         assert [e.text for e in doc.ents if e.label_ == "BASE"] == ["la base de Baledogle", "Al-Shabaab"]
+
+
+def test_datelines_are_found_at_the_start_of_a_line_only():
+    from salve.pipeline.datelines import datelines
+    text = ("Titre\n\nTéhéran, 12 décembre (Pars Today) – La Résistance a visé la base.\n\n"
+            "BAGDAD (Reuters) - Deux roquettes.\n\nNiamey, le 8 mars 2022 – Le camp. Il a dit : Bagdad, 3 mai (AFP) - non.")
+    assert [text[a:b] for a, b in datelines(text)] == [
+        "Téhéran, 12 décembre (Pars Today) – ", "BAGDAD (Reuters) - ", "Niamey, le 8 mars 2022 – "]
+    assert datelines("Les Houthis ont tiré deux missiles.\n\nLe Hezbollah a revendiqué.") == []
+
+
+def test_layout_drops_entities_in_a_dateline_and_cuts_entities_at_a_line_break(knowledge):
+    """D31: a dateline's place is no actor; no entity runs across a line break."""
+    nlp = spacy.blank("fr")
+    text = ("Attaque contre le camp de la MINUSMA\n\nBAMAKO, 17 novembre (AFP) - Des obus ont visé le camp.\n\n"
+            "Téhéran, 12 décembre (Pars Today) – L'Iran dément.")
+    ents = [("le camp de la MINUSMA\n\nBAMAKO", "BASE"), ("Des obus", "WEAPON"), ("le camp", "BASE"),
+            ("Téhéran", "ACTOR"), ("L'Iran", "ACTOR")]
+    for layout, expected in ((True, [("le camp de la MINUSMA", "BASE"), ("Des obus", "WEAPON"), ("le camp", "BASE"),
+                                     ("L'Iran", "ACTOR")]),
+                             (False, [(t, label) for t, label in ents])):
+        checks = EntityChecks(nlp, "salve_entity_checks", layout=layout)
+        checks.knowledge = knowledge
+        doc = checks(annotated_doc(nlp, text, ents))
+        assert [(e.text, e.label_) for e in doc.ents] == expected

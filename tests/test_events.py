@@ -90,6 +90,37 @@ def test_counted_plural_anaphor_gives_its_claimant_to_every_attack_before_it(kno
     assert [[a["text"] for a in e["claimed_by"]] for e in events] == [["Kataeb Hezbollah"]] * 2
 
 
+def test_an_unrelated_claimant_of_a_plural_anaphor_claims_the_attack_just_reported(knowledge):
+    """A claim sentence whose attack mention is a plural anaphor is no sentence "about another attack": an ACTOR
+    there that no relation reaches is the claimant of the attack just reported (orphan actor, D28)."""
+    text = ("Deux drones ont visé l'aéroport d'Erbil. Un obus est tombé sur la garnison d'Al-Tanf. "
+            "Les tirs ont été revendiqués par Kataeb Hezbollah.")
+    doc = annotated_doc(NLP, text, [
+        ("Deux drones", "WEAPON"), ("ont visé", "ATTACK"), ("l'aéroport d'Erbil", "BASE"), ("Un obus", "WEAPON"),
+        ("est tombé", "ATTACK"), ("la garnison d'Al-Tanf", "BASE"), ("tirs", "ATTACK"), ("Kataeb Hezbollah", "ACTOR")],
+        [(1, 0, "USES"), (1, 2, "TARGETS"), (4, 3, "USES"), (4, 5, "TARGETS")])
+    first, second = build_events(doc, knowledge)
+    assert first["claimed_by"] == [] and [a["text"] for a in second["claimed_by"]] == ["Kataeb Hezbollah"]
+
+
+def test_a_sentence_without_attack_belongs_to_the_event_mentioned_last(knowledge):
+    """Two events that share the title's mention both start in the title: a later sentence without an attack
+    mention belongs to the one mentioned last before it, not to the one listed last."""
+    text = ("Attaques contre deux bases\n\nDes roquettes ont visé la garnison d'Al-Tanf. "
+            "Deux drones ont visé l'aéroport d'Erbil. Un obus est ensuite tombé sur la garnison d'Al-Tanf. "
+            "Kataeb Hezbollah a revendiqué l'opération.")
+    doc = annotated_doc(NLP, text, [
+        ("Attaques", "ATTACK"), ("deux bases", "BASE"), ("Des roquettes", "WEAPON"), ("ont visé", "ATTACK"),
+        ("la garnison d'Al-Tanf", "BASE"), ("Deux drones", "WEAPON"), ("ont visé", "ATTACK"),
+        ("l'aéroport d'Erbil", "BASE"), ("Un obus", "WEAPON"), ("est ensuite tombé", "ATTACK"),
+        ("la garnison d'Al-Tanf", "BASE"), ("Kataeb Hezbollah", "ACTOR")],
+        [(0, 1, "TARGETS"), (3, 2, "USES"), (3, 4, "TARGETS"), (6, 5, "USES"), (6, 7, "TARGETS"), (9, 8, "USES"),
+         (9, 10, "TARGETS")])
+    events = build_events(doc, knowledge)
+    claimed = {e["target"]["text"]: [a["text"] for a in e["claimed_by"]] for e in events if e["target"]}
+    assert claimed["la garnison d'Al-Tanf"] == ["Kataeb Hezbollah"] and claimed["l'aéroport d'Erbil"] == []
+
+
 def test_plural_anaphors_switch_and_generic_plurals_give_nobody(knowledge):
     closing = "Les deux attaques ont été revendiquées par Kataeb Hezbollah."
     assert all(e["claimed_by"] == [] for e in _two_attacks_then(knowledge, closing, "attaques", plural_anaphors=False))
@@ -138,3 +169,21 @@ def test_an_actor_is_claimant_or_accused_not_both(knowledge):
     assert _claimed_and_blamed(knowledge, "Kataeb Hezbollah est actif dans la région.") == ([], ["Kataeb Hezbollah"])
     assert _claimed_and_blamed(knowledge, "Kataeb Hezbollah est actif dans la région.", one_role=False) == (
         ["Kataeb Hezbollah"], ["Kataeb Hezbollah"])
+
+
+def test_a_claim_before_the_attacks_own_sentence_claims_the_attack_reported_next(knowledge):
+    """A live blog's "X revendique l'attaque." comes before the sentence that reports the attack: its unrelated
+    claimant goes to the attack reported next (the mention made no event only because none was reported yet)."""
+    text = "09h31 - Le Hezbollah revendique l'attaque. Le mouvement affirme avoir visé la base de Meron avec 62 roquettes."
+    doc = annotated_doc(NLP, text, [("Le Hezbollah", "ACTOR"), ("attaque", "ATTACK"), ("avoir visé", "ATTACK"),
+                                    ("la base de Meron", "BASE"), ("62 roquettes", "WEAPON")],
+                        [(2, 3, "TARGETS"), (2, 4, "USES")])
+    (event,) = build_events(doc, knowledge)
+    assert [a["text"] for a in event["claimed_by"]] == ["Le Hezbollah"]
+    background = ("Le Hezbollah avait revendiqué les attaques de l'an dernier. "
+                  "Des roquettes ont visé la base de Meron mardi.")
+    doc = annotated_doc(NLP, background, [("Le Hezbollah", "ACTOR"), ("attaques", "ATTACK"), ("Des roquettes", "WEAPON"),
+                                          ("ont visé", "ATTACK"), ("la base de Meron", "BASE")],
+                        [(3, 2, "USES"), (3, 4, "TARGETS")])
+    (event,) = build_events(doc, knowledge)
+    assert event["claimed_by"] == []  # a claim of other attacks stays theirs

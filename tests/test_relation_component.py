@@ -33,6 +33,21 @@ def test_candidate_pairs_respect_distance_and_sentences():
     assert pairs == {("ont frappé", "Deux roquettes"), ("ont frappé", "la base de Balad")}
 
 
+def test_arguments_pair_across_sentences_only_without_an_attack_of_their_own():
+    """D9: an argument in the next sentence pairs with the attack before it only when its own sentence has none."""
+    nlp = spacy.blank("fr")
+    text = ("Des drones ont visé la base de Harir. Les autorités avaient attribué les précédentes attaques aux milices. "
+            "Trois soldats ont été blessés.")
+    doc = annotated_doc(nlp, text, [("Des drones", "WEAPON"), ("ont visé", "ATTACK"), ("la base de Harir", "BASE"),
+                                    ("précédentes attaques", "ATTACK"), ("milices", "ACTOR"),
+                                    ("Trois soldats", "CASUALTY")])
+    pairs = {(a.text, b.text) for a, b in candidate_pairs(doc, max_distance=60)}
+    assert ("ont visé", "milices") not in pairs and ("précédentes attaques", "milices") in pairs
+    assert ("précédentes attaques", "Trois soldats") in pairs  # no attack in its own sentence
+    assert ("précédentes attaques", "la base de Harir") not in pairs
+    assert ("ont visé", "milices") in {(a.text, b.text) for a, b in candidate_pairs(doc, 60, own_sentence=False)}
+
+
 def test_remembered_pairs_follow_the_entities_and_free_the_doc():
     """The pairs are remembered per doc (asked three times per doc); new entities give new pairs, and the memory
     holds no span, so a doc that is no longer used is freed."""
@@ -155,18 +170,21 @@ def test_backoff_gives_orphan_bases_and_weapons_the_rules_attack():
 
 
 def test_backoff_keeps_what_the_model_relates():
-    """A BASE the model already relates (to any attack) is left as the model has it."""
+    """A BASE the model already relates (to any attack) is left as the model has it, not given the rules' attack."""
     nlp = spacy.blank("fr")
     rel = nlp.add_pipe("salve_relations", config={"backoff": ["TARGETS"]})
-    doc = _with_entities(nlp, BACKOFF_TEXT, BACKOFF_ENTS)
+    text = "Des roquettes ont visé la base de Tal Afar, puis la base aérienne d'Aïn al-Asad a aussi été touchée."
+    doc = _with_entities(nlp, text, [("ont visé", "ATTACK"), ("Des roquettes", "WEAPON"),
+                                     ("la base de Tal Afar", "BASE"), ("la base aérienne d'Aïn al-Asad", "BASE"),
+                                     ("a aussi été touchée", "ATTACK")])
     pairs = rel._pairs(doc)
     scores = rel.model.ops.alloc2f(len(pairs), len(rel.labels))
-    row = next(i for i, (h, c) in enumerate(pairs) if h.text == "ont visé" and c.text.startswith("La base aérienne"))
+    row = next(i for i, (h, c) in enumerate(pairs) if h.text == "ont visé" and c.text.startswith("la base aérienne"))
     scores[row, rel.labels.index("TARGETS")] = 0.9
     rel.set_annotations([doc], scores)
     targets = {(doc.text[r["head"][0]:r["head"][1]], doc.text[r["child"][0]:r["child"][1]])
                for r in get_relations(doc) if r["label"] == "TARGETS"}
-    assert targets == {("ont visé", "La base aérienne d'Aïn al-Asad"), ("ont visé", "la base de Tal Afar")}
+    assert targets == {("ont visé", "la base aérienne d'Aïn al-Asad"), ("ont visé", "la base de Tal Afar")}
 
 
 def test_backoff_refuses_relation_types_without_one_argument_label():

@@ -22,6 +22,7 @@ import datetime as dt
 import re
 from typing import Optional, Tuple
 
+from .datelines import dateline_at
 from .normalisation import normalise
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -40,8 +41,6 @@ _EXPRESSION = re.compile(
     rf"|(?P<week>la semaine derniere|ces derniers jours|cette semaine)"
     rf"|(?P<month>(?:en|debut|fin|mi|courant|a la fin de|au debut de) (?P<mname>{_MONTH})(?: (?P<myear>(?:19|20)\d\d))?"
     rf"|(?:fin|debut) (?P<yonly>(?:19|20)\d\d)))(?!\w)")
-# A wire dateline ("BEYROUTH, 8 juin (AFP) - ", "KIEV (Reuters) — ") dates the dispatch, not the attack.
-_DATELINE = re.compile(r"\s*[A-ZÀ-Ý][A-ZÀ-Ý'’. -]+(?:,\s*(?:le\s+)?(?:1er|\d{1,2})\s+\w+(?:\s+\d{4})?)?\s*(?:\([^)]{1,40}\))?\s*[-–—:]\s+")
 _NUMBERS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6}
 _SENTENCE_END = re.compile(r"[.!?]\s+|\n+")
 
@@ -139,7 +138,7 @@ def event_date(text: str, offset: int, article_date: Optional[str]) -> Tuple[Opt
     if reference is None:
         return None, None
     for start, end in _windows(text, offset):
-        dateline = _DATELINE.match(text, start, end)
+        dateline = dateline_at(text, start, end)
         if dateline:
             start = dateline.end()
         m = _EXPRESSION.search(normalise(text[start:end]))

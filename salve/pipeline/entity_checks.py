@@ -31,13 +31,20 @@ cue condition (every unlabelled armed group) dev slot mean 0.815 but casualty tu
 seeds entities 0.729, dev mentions 0.799: groups merely mentioned became claimants and accused. Presetting the same
 groups before `ner` (`salve_gazetteer.actors`) was rejected earlier and again on these models (seeds entities 0.725,
 casualty tune 0.748). Nothing else is changed.
+
+With `layout` on, an entity inside a wire dateline ("Téhéran, 12 décembre (Pars Today) – ", `datelines.py`) is
+dropped: the dateline names where the dispatch was filed, and a capital there is no actor (guidelines D31). An
+entity that runs across a line break is cut before it (D31: no gold entity of the 6,075 in the training and
+development texts crosses one): the recogniser runs a title's last words into the next paragraph's dateline or
+timestamp ("le camp de la MINUSMA\n\nBAMAKO", "une base en Irak\n\n8 h 00 - Bonjour").
 """
 import re
-from typing import List, Set
+from typing import List, Optional, Set
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .datelines import datelines as find_datelines
 from .knowledge import normalise
 from .knowledge_component import KnowledgeComponent
 from .labels import ACTOR, ATTACK, BASE, CASUALTY, WEAPON
@@ -54,18 +61,37 @@ _AUXILIARIES = {"a", "ont", "avait", "avaient", "aurait", "auraient", "été", "
                 "se", "s'", "s’"}
 
 
+def _before_line_break(ent: Span) -> Optional[Span]:
+    """`ent` itself, or its part before its first line break (None if nothing is left; leading breaks are skipped)."""
+    doc = ent.doc
+    start = ent.start
+    while start < ent.end and doc[start].is_space:
+        start += 1
+    if start > ent.start:
+        ent = Span(doc, start, ent.end, label=ent.label) if start < ent.end else None
+        return _before_line_break(ent) if ent is not None else None
+    for i in range(ent.start, ent.end):
+        if "\n" in doc[i].text or "\n" in doc[i].whitespace_:
+            end = i + 1 if "\n" in doc[i].whitespace_ and "\n" not in doc[i].text else i
+            while end > ent.start and doc[end - 1].is_space:
+                end -= 1
+            return Span(doc, ent.start, end, label=ent.label) if end > ent.start else None
+    return ent
+
+
 @Language.factory("salve_entity_checks", assigns=["doc.ents"], requires=["doc.ents"],
                   default_config={"attack_cues": False, "person_weapons": True, "actor_bases": False,
-                                  "armed_groups": True})
+                                  "armed_groups": True, "layout": True})
 def make_entity_checks(nlp: Language, name: str, attack_cues: bool, person_weapons: bool,
-                       actor_bases: bool, armed_groups: bool) -> "EntityChecks":
-    return EntityChecks(nlp, name, attack_cues, person_weapons, actor_bases, armed_groups)
+                       actor_bases: bool, armed_groups: bool, layout: bool) -> "EntityChecks":
+    return EntityChecks(nlp, name, attack_cues, person_weapons, actor_bases, armed_groups, layout)
 
 
 class EntityChecks(KnowledgeComponent):
     def __init__(self, nlp: Language, name: str, attack_cues: bool = False, person_weapons: bool = True,
-                 actor_bases: bool = False, armed_groups: bool = True):
+                 actor_bases: bool = False, armed_groups: bool = True, layout: bool = True):
         super().__init__(nlp, name)
+        self.layout = layout
         self.attack_cues = attack_cues
         self.person_weapons = person_weapons
         self.actor_bases = actor_bases
@@ -78,7 +104,18 @@ class EntityChecks(KnowledgeComponent):
     def __call__(self, doc: Doc) -> Doc:
         ents: List[Span] = []
         changed = False
+        filed = find_datelines(doc.text) if self.layout else []
         for ent in doc.ents:
+            if self.layout:
+                cut = _before_line_break(ent)
+                if cut is not ent:
+                    changed = True
+                    if cut is None:
+                        continue
+                    ent = cut
+            if any(start <= ent.start_char and ent.end_char <= end for start, end in filed):
+                changed = True
+                continue
             if ent.label_ == CASUALTY and self.is_weapon(ent):
                 ent = Span(doc, ent.start, ent.end, label=WEAPON)
                 changed = True

@@ -202,6 +202,10 @@ class _View:
         self.bases = sorted((e for e in self.ents if e.label_ == "BASE"), key=lambda s: s.start)
         self.base_starts = [b.start for b in self.bases]  # for the apposition host of a target (bisect)
         self.sentence_events: Optional["_SentenceEvents"] = None  # set once the mentions are grouped into events
+        # plural anaphors that refer back to the attack(s) reported ("Les tirs ont été revendiqués par X", D28), and
+        # the mentions of other attacks (background, generic plurals, out of scope), set by `group_mentions`
+        self.anaphors: Set[Tuple[int, int]] = set()
+        self.others: Set[Tuple[int, int]] = set()
 
 
 def _arguments(view: "_View") -> Dict[Tuple[int, int], Dict[str, List[Span]]]:
@@ -229,9 +233,11 @@ def group_mentions(doc: Doc, knowledge: Knowledge, background_filter: bool = Tru
         entries = [knowledge.link_installation(t.text) for t in targets]
         state_site = any(e and e.get("held_by") != "non-state" for e in entries)  # D25: a state's installation
         if background_filter and is_background(mention, bounds, protected, linked_target=state_site, text=text):
+            view.others.add((mention.start, mention.end))
             continue
         if targets:
             if is_plural(mention) and not any(entries) and all(_is_plural_target(t) for t in targets):
+                view.others.add((mention.start, mention.end))
                 continue  # background: "Deux attaques récentes ont touché des bases"
             for i, (target, entry) in enumerate(zip(targets, entries)):
                 key = _site_key(target, entry)
@@ -279,10 +285,14 @@ def group_mentions(doc: Doc, knowledge: Knowledge, background_filter: bool = Tru
         if is_plural(mention):
             scope = _anaphor_scope(mention) if plural_anaphors and last is not None else None
             if scope:  # "Les tirs ont été revendiqués par X": the claimant of the attack(s) just reported
+                view.anaphors.add((mention.start, mention.end))
                 for event in (events if scope == "all" else [last]):
                     event.merge({CLAIMED_BY: args.get(CLAIMED_BY, [])})
+            else:
+                view.others.add((mention.start, mention.end))
             continue  # no event of its own: "de telles attaques", "les attaques à la roquette"
         if background_filter and hits_civilians(mention, text):
+            view.others.add((mention.start, mention.end))
             continue  # out of scope: "des missiles ont frappé un quartier résidentiel" (D27)
         if (_is_indefinite(mention) and has_args) or last is None:
             if not has_args:
@@ -390,23 +400,29 @@ def _casualties(event: _Event, bounds: List[Tuple[int, int]], conventions: bool,
     return casualty_figures(mentions, lambda char: sentence_index(bounds, char), bounds, text)
 
 
-def _other_attack_sentences(view: _View, events: List[_Event]) -> set:
-    """Sentences with an ATTACK mention that made no event (background, D26)."""
-    in_events = {(m.start, m.end) for event in events for m in event.mentions}
+def _other_attack_sentences(view: _View, anaphors: bool = True) -> set:
+    """Sentences with the mention of another attack (background, generic, out of scope: D26); with `anaphors`, also
+    those with a plural anaphor of the attack just reported ("ces attaques ont fait 40 morts" is a campaign's toll,
+    D19, though "Les tirs ont été revendiqués par X" names the claimant). A mention that made no event only because
+    no event was reported yet ("X revendique l'attaque." before the attack's sentence) is not another attack."""
     return {sentence_index(view.bounds, e.start_char) for e in view.ents
-            if e.label_ == ATTACK and (e.start, e.end) not in in_events}
+            if e.label_ == ATTACK and ((e.start, e.end) in view.others or anaphors and (e.start, e.end) in view.anaphors)}
 
 
-def _orphans(view: _View, events: List[_Event], label: str) -> Iterator[Tuple[Span, int, int]]:
+def _orphans(view: _View, label: str, anaphors: bool = True,
+             forward: bool = False) -> Iterator[Tuple[Span, int, int]]:
     """(span, sentence, event index) of each `label` entity that no relation reaches, with the event of its sentence
-    (or the most recent one before it), unless its sentence is about another attack (one whose ATTACK mentions
-    made no event: background, D26)."""
-    other_attack = _other_attack_sentences(view, events)
+    (or the one mentioned last before it; with `forward`, when there is none, the first one after a sentence that
+    has an attack mention of its own), unless its sentence is about another attack (`_other_attack_sentences`)."""
+    other_attack = _other_attack_sentences(view, anaphors)
+    own = {sentence_index(view.bounds, e.start_char) for e in view.ents if e.label_ == ATTACK} if forward else set()
     for span in view.ents:
         if span.label_ != label or (span.start, span.end) in view.linked:
             continue
         sent = sentence_index(view.bounds, span.start_char)
         n = view.sentence_events.of(sent) if view.sentence_events else None
+        if n is None and sent in own and view.sentence_events:
+            n = view.sentence_events.next_after(sent)
         if n is not None and sent not in other_attack:
             yield span, sent, n
 
@@ -417,7 +433,7 @@ def _attach_orphan_casualties(view: _View, events: List[_Event]) -> None:
     fills a relation the event has none of (relations are the better evidence), or one its sentence revises ("Le bilan
     s'est alourdi à six morts", D27), and never comes from a sentence about another attack."""
     had = [{rel for rel in (KILLED, INJURED) if event.args.get(rel)} for event in events]
-    for span, sent, n in _orphans(view, events, "CASUALTY"):
+    for span, sent, n in _orphans(view, "CASUALTY"):
         kind = span_kind(span, view.bounds[sent], "", view.text) or (BOTH if cue_kind(normalise(span.text)) == BOTH else "")
         relations = {KILLED_KIND: [KILLED], INJURED_KIND: [INJURED], BOTH: [KILLED, INJURED]}.get(kind, [])
         revision = revises(view.text[view.bounds[sent][0]:view.bounds[sent][1]])
@@ -464,7 +480,7 @@ def _attach_orphan_weapons(view: _View, events: List[_Event], knowledge: Knowled
     """A counted WEAPON that no relation reaches ("Au moins huit roquettes se sont abattues sur la base." when the
     relation was missed) is used by the event of its sentence (or the most recent one before it), when its type is
     one the event already uses or the event has no weapon; never from a sentence about another attack."""
-    for span, _, n in _orphans(view, events, "WEAPON"):
+    for span, _, n in _orphans(view, "WEAPON"):
         if parse_quantity(span.text).count is None:
             continue
         used = events[n].args.setdefault(USES, [])
@@ -476,10 +492,13 @@ def _attach_orphan_weapons(view: _View, events: List[_Event], knowledge: Knowled
 def _attach_orphan_actors(view: _View, events: List[_Event], knowledge: Knowledge) -> None:
     """An ACTOR that no relation reaches, in a sentence with a claim cue ("X a revendiqué l'attaque"), is the
     claimant of the event of its sentence (or the most recent one before it) when that event has none yet; never
-    from a sentence about another attack. (The same rule for blame cues lowered the blamed slot on the
-    development set, so blame is left to the relations.)"""
+    from a sentence about another attack; a plural anaphor of the attack just reported is not one ("Les tirs ont été
+    revendiqués par X"; casualties and weapons do not cross that way: "ces attaques ont fait 40 morts" is a campaign's
+    toll, D19). A claim that comes before the attack's own sentence ("X revendique l'attaque." in a live blog) goes
+    to the attack reported next. (The same rule for blame cues lowered the blamed slot on the development set, so blame is left to the
+    relations.)"""
     had = [bool(event.args.get(CLAIMED_BY)) for event in events]
-    for span, sent, n in _orphans(view, events, "ACTOR"):
+    for span, sent, n in _orphans(view, "ACTOR", anaphors=False, forward=True):
         start, end = view.bounds[sent]
         if had[n] or not knowledge.is_claim(view.text[start:end]):
             continue
@@ -520,7 +539,8 @@ def _one_role(view: _View, events: List[_Event], knowledge: Knowledge) -> None:
 
 
 class _SentenceEvents:
-    """The event of each sentence: the first event with a mention in it, else the most recent one mentioned before it.
+    """The event of each sentence: the first event with a mention in it, else the event mentioned last before it
+    (not the one that started last: two events that share a title's mention both start in the title).
     Computed once per doc: the builder asks it for every sentence, and a long page has thousands of them."""
 
     def __init__(self, events: List[_Event], bounds: List[Tuple[int, int]]):
@@ -529,17 +549,20 @@ class _SentenceEvents:
         for n, event in enumerate(events):
             for mention in event.mentions:
                 self.first.setdefault(sentence_index(bounds, mention.start_char), n)
-        order = sorted((min(m.start_char for m in ev.mentions), n) for n, ev in enumerate(events))
+        order = sorted((m.start_char, n) for n, ev in enumerate(events) for m in ev.mentions)
         self.starts = [start for start, _ in order]
-        self.latest: List[int] = []  # the highest event index among the events starting up to here
-        for _, n in order:
-            self.latest.append(max(n, self.latest[-1]) if self.latest else n)
+        self.events = [n for _, n in order]
 
     def of(self, sent: int) -> Optional[int]:
         if sent in self.first:
             return self.first[sent]
-        k = bisect_left(self.starts, self.bounds[sent][0])  # events that start before the sentence
-        return self.latest[k - 1] if k else None
+        k = bisect_left(self.starts, self.bounds[sent][0])  # mentions that start before the sentence
+        return self.events[k - 1] if k else None
+
+    def next_after(self, sent: int) -> Optional[int]:
+        """The event mentioned first after the sentence."""
+        k = bisect_left(self.starts, self.bounds[sent][1])
+        return self.events[k] if k < len(self.events) else None
 
 
 def _weapons(event: _Event, knowledge: Knowledge) -> List[Dict[str, Any]]:

@@ -1,6 +1,7 @@
 """`salve_relations`: the trainable relation component (ATTACK -> argument, six multilabel relation types).
 
-- Candidates: `relation_model.candidate_pairs` over `doc.ents` (max distance, at most one sentence apart).
+- Candidates: `relation_model.candidate_pairs` over `doc.ents` (max distance, at most one sentence apart, the
+  other sentence only when the argument's own has no attack).
 - Training uses the gold entities: `update` puts the reference entities on the predicted docs before the
   forward pass, so the relation model learns relations, not NER errors.
 - Output: relations whose probability reaches `threshold` and whose (type, head, child) the schema allows,
@@ -113,7 +114,7 @@ class RelationExtractor(TrainablePipe):
         self.cfg["threshold"] = float(value)
 
     def _pairs(self, doc: Doc):
-        return candidate_pairs(doc, self.model.attrs["max_distance"])
+        return candidate_pairs(doc, self.model.attrs["max_distance"], self.model.attrs.get("own_sentence", True))
 
     def predict(self, docs: Iterable[Doc]) -> Floats2d:
         docs = list(docs)
