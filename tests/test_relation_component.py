@@ -46,6 +46,7 @@ def test_arguments_pair_across_sentences_only_without_an_attack_of_their_own():
     assert ("précédentes attaques", "Trois soldats") in pairs  # no attack in its own sentence
     assert ("précédentes attaques", "la base de Harir") not in pairs
     assert ("ont visé", "milices") in {(a.text, b.text) for a, b in candidate_pairs(doc, 60, own_sentence=False)}
+    assert candidate_pairs(annotated_doc(nlp, "Une attaque.", [("attaque", "ATTACK")]), 60) == []
 
 
 def test_remembered_pairs_follow_the_entities_and_free_the_doc():

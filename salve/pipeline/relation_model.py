@@ -57,7 +57,7 @@ def _pair_index(doc: Doc, max_distance: int, own_sentence: bool = True
     attacks = [i for i, e in enumerate(ents) if e.label_ == ATTACK]
     args = [i for i, e in enumerate(ents) if e.label_ in ARGUMENT_LABELS]
     sent = _sentence_ids(doc) if attacks and args else numpy.zeros(0, dtype="i")
-    attack_sents = {int(sent[ents[i].start]) for i in attacks}
+    attack_sents = {int(sent[ents[i].start]) for i in attacks} if len(sent) else set()
     pairs = []
     for i in attacks:
         attack = ents[i]
