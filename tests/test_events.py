@@ -187,3 +187,23 @@ def test_a_claim_before_the_attacks_own_sentence_claims_the_attack_reported_next
                         [(3, 2, "USES"), (3, 4, "TARGETS")])
     (event,) = build_events(doc, knowledge)
     assert event["claimed_by"] == []  # a claim of other attacks stays theirs
+
+
+def test_actors_without_a_role_leave_the_entities(knowledge):
+    """salve_events.role_actors (D22): an ACTOR that no relation reaches and no event takes is no actor; a related
+    one and an unrelated claimant that the event takes (orphan claim) stay."""
+    from salve.pipeline.event_component import EventBuilder
+    text = ("Deux drones ont visé l'aéroport d'Erbil. La Résistance islamique en Irak a revendiqué l'attaque. "
+            "Elle regroupe des groupes soutenus par l'Iran. Washington parle de Téhéran.")
+    ents = [("Deux drones", "WEAPON"), ("ont visé", "ATTACK"), ("l'aéroport d'Erbil", "BASE"),
+            ("La Résistance islamique en Irak", "ACTOR"), ("attaque", "ATTACK"), ("groupes soutenus par l'Iran", "ACTOR"),
+            ("Washington", "ACTOR"), ("Téhéran", "ACTOR")]
+    rels = [(1, 0, "USES"), (1, 2, "TARGETS")]
+    for role_actors, actors in ((True, ["La Résistance islamique en Irak"]),
+                                (False, ["La Résistance islamique en Irak", "groupes soutenus par l'Iran", "Washington",
+                                         "Téhéran"])):
+        builder = EventBuilder(NLP, "salve_events", role_actors=role_actors)
+        builder.knowledge = knowledge
+        doc = builder(annotated_doc(NLP, text, ents, rels))
+        assert [e.text for e in doc.ents if e.label_ == "ACTOR"] == actors
+        assert [a["text"] for a in doc._.events[0]["claimed_by"]] == ["La Résistance islamique en Irak"]
