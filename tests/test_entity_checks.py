@@ -104,3 +104,18 @@ def test_layout_drops_entities_in_a_dateline_and_cuts_entities_at_a_line_break(k
         checks.knowledge = knowledge
         doc = checks(annotated_doc(nlp, text, ents))
         assert [(e.text, e.label_) for e in doc.ents] == expected
+
+
+def test_generic_attackers_become_actors_as_agent_or_subject_of_an_attack(knowledge):
+    """D22: "attaqué par des combattants jihadistes", "Des éléments de la secte Boko Haram ... ont attaqué"; not a
+    bare "des hommes", not a phrase in a sentence without an attack, not over an existing entity."""
+    nlp = spacy.blank("fr")
+    text = ("Le poste a été attaqué jeudi par des combattants jihadistes lourdement armés. "
+            "Des éléments de la secte Boko Haram, arrivés à bord d'embarcations, ont attaqué la base. "
+            "La base a été visée par des hommes. Les assaillants sont repartis vers la frontière.")
+    ents = [("a été attaqué", "ATTACK"), ("ont attaqué", "ATTACK"), ("la base", "BASE"), ("a été visée", "ATTACK")]
+    for on, actors in ((True, ["combattants jihadistes", "éléments de la secte Boko Haram"]), (False, [])):
+        checks = EntityChecks(nlp, "salve_entity_checks", attacker_phrases=on)
+        checks.knowledge = knowledge
+        doc = checks(annotated_doc(nlp, text, ents))
+        assert [e.text for e in doc.ents if e.label_ == "ACTOR"] == actors
