@@ -192,3 +192,19 @@ def test_backoff_refuses_relation_types_without_one_argument_label():
     nlp = spacy.blank("fr")
     with pytest.raises(ValueError, match="KILLED"):
         nlp.add_pipe("salve_relations", config={"backoff": ["KILLED"]})
+
+
+def test_rule_attack_without_a_parse_is_the_nearest_attack_and_reads_no_tree():
+    """A doc of the trained pipeline has no parse: the rules' attachment is the nearest attack of the sentence, and
+    the heads are not walked (walking them crashed spaCy on some such docs)."""
+    from salve.pipeline.rule_relations import attacks_by_sentence, rule_attack
+    from salve.pipeline.sentences import sentence_bounds
+
+    nlp = spacy.blank("fr")
+    text = "Des roquettes ont visé la base de Tal Afar, puis un drone a frappé le camp de Taji."
+    doc = _with_entities(nlp, text, [("ont visé", "ATTACK"), ("la base de Tal Afar", "BASE"), ("a frappé", "ATTACK"),
+                                     ("le camp de Taji", "BASE")])
+    assert not doc.has_annotation("DEP")
+    by_sent = attacks_by_sentence(doc, sentence_bounds(doc))
+    bases = [e for e in doc.ents if e.label_ == "BASE"]
+    assert [rule_attack(b, by_sent, 0).text for b in bases] == ["ont visé", "a frappé"]

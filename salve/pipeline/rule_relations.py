@@ -44,10 +44,14 @@ def rule_attack(arg: Span, by_sent: Dict[int, List[Span]], index: int) -> Option
 def _attack_for(arg: Span, candidates: List[Span]) -> Optional[Span]:
     if not candidates:
         return None
-    ancestors = {t.i for t in arg.root.ancestors}
-    for attack in candidates:
-        if any(t.i in ancestors for t in attack) or arg.root.i in {t.i for t in attack.root.subtree}:
-            return attack
+    # The tree only where a parser set one: a doc of the trained pipeline has no parse, and walking the heads of
+    # some such docs (their sentence starts set, their heads not) crashed spaCy (a segfault in `Token.ancestors`
+    # during training's evaluation, random seed 3, fold 0).
+    if arg.doc.has_annotation("DEP"):
+        ancestors = {t.i for t in arg.root.ancestors}
+        for attack in candidates:
+            if any(t.i in ancestors for t in attack) or arg.root.i in {t.i for t in attack.root.subtree}:
+                return attack
     return min(candidates, key=lambda a: min(abs(a.start - arg.end), abs(arg.start - a.end)))
 
 
