@@ -184,3 +184,24 @@ def test_a_casualty_span_with_victims_and_damage_is_a_victim_statement(knowledge
     event = _event(knowledge, text, [("Trois drones", "WEAPON"), ("ont visé", "ATTACK"), (BASE, "BASE"), (span, "CASUALTY")],
                    [(1, 0, "USES"), (1, 2, "TARGETS")])
     assert _counts(event) == (0, 0)
+
+
+def test_a_negated_victims_span_is_both_kinds_whatever_the_relation(knowledge):
+    # D30 / D32: the relation said INJURED only; "victimes" negated still gives killed 0 and injured 0
+    text = f"Trois drones ont visé {BASE}, sans faire ni victimes ni dégâts."
+    span = "sans faire ni victimes ni dégâts"
+    event = _event(knowledge, text, [("Trois drones", "WEAPON"), ("ont visé", "ATTACK"), (BASE, "BASE"), (span, "CASUALTY")],
+                   [(1, 0, "USES"), (1, 2, "TARGETS"), (1, 3, "INJURED")])
+    assert _counts(event) == (0, 0)
+
+
+@pytest.mark.parametrize("relation, expected", [("KILLED", (0, 5)), ("INJURED", (0, 5)), (None, (0, 5))])
+def test_an_orphan_fills_the_kind_the_related_mentions_do_not_say(knowledge, relation, expected):
+    # D32: the title's "Cinq soldats" is injured by its cue words, whatever the relation, so the orphan
+    # "Aucun soldat n'a été tué." two sentences later gives killed 0
+    text = (f"Cinq soldats blessés dans une attaque contre {BASE}.\n\nDes roquettes ont frappé la base vendredi. "
+            "Les blessés ont été évacués. Aucun soldat n'a été tué.")
+    ents = [("Cinq soldats", "CASUALTY"), ("attaque", "ATTACK"), (BASE, "BASE"), ("Des roquettes", "WEAPON"),
+            ("ont frappé", "ATTACK"), ("Aucun soldat", "CASUALTY")]
+    rels = [(1, 2, "TARGETS"), (4, 3, "USES")] + ([(1, 0, relation)] if relation else [])
+    assert _counts(_event(knowledge, text, ents, rels)) == expected

@@ -188,10 +188,36 @@ def test_backoff_keeps_what_the_model_relates():
     assert targets == {("ont visé", "la base aérienne d'Aïn al-Asad"), ("ont visé", "la base de Tal Afar")}
 
 
-def test_backoff_refuses_relation_types_without_one_argument_label():
+def test_backoff_refuses_relation_types_the_rules_cannot_attach():
     nlp = spacy.blank("fr")
-    with pytest.raises(ValueError, match="KILLED"):
-        nlp.add_pipe("salve_relations", config={"backoff": ["KILLED"]})
+    with pytest.raises(ValueError, match="BLAMED_ON"):
+        nlp.add_pipe("salve_relations", config={"backoff": ["BLAMED_ON"]})
+
+
+def _orphan_casualties(text, ents, backoff):
+    nlp = spacy.blank("fr")
+    nlp.add_pipe("sentencizer")
+    rel = nlp.add_pipe("salve_relations", config={"backoff": backoff})
+    doc = _with_entities(nlp, text, ents)
+    doc = nlp.get_pipe("sentencizer")(doc)
+    rel.set_annotations([doc], rel.model.ops.alloc2f(len(rel._pairs(doc)), len(rel.labels)))
+    return sorted((doc.text[r["head"][0]:r["head"][1]], doc.text[r["child"][0]:r["child"][1]], r["label"])
+                  for r in get_relations(doc))
+
+
+def test_backoff_gives_orphan_casualties_the_rules_attack_and_the_kind_of_their_cues():
+    """A CASUALTY no relation reaches takes the rules' attack (that of the sentence before when its own has none;
+    none two sentences on), with the type its cue words say: "blessés" INJURED, "victimes" both, nothing when
+    the cues say nothing."""
+    text = ("Quatre roquettes ont frappé la base de Kharab al-Jir. Cinq soldats ont été blessés. Aucun soldat n'a été "
+            "tué. L'attaque a fait des victimes. Trois soldats étaient en poste.")
+    ents = [("ont frappé", "ATTACK"), ("Cinq soldats", "CASUALTY"), ("Aucun soldat", "CASUALTY"),
+            ("L'attaque", "ATTACK"), ("des victimes", "CASUALTY"), ("Trois soldats", "CASUALTY")]
+    assert _orphan_casualties(text, ents, ["TARGETS", "USES"]) == []
+    assert _orphan_casualties(text, ents, ["KILLED", "INJURED"]) == [
+        ("L'attaque", "des victimes", "INJURED"), ("L'attaque", "des victimes", "KILLED"),
+        ("ont frappé", "Cinq soldats", "INJURED")]
+    assert _orphan_casualties(text, ents, ["KILLED"]) == [("L'attaque", "des victimes", "KILLED")]
 
 
 def test_rule_attack_without_a_parse_is_the_nearest_attack_and_reads_no_tree():

@@ -160,7 +160,9 @@ def casualty_figures(mentions: Sequence[Tuple[Span, str]], sentence_of, bounds,
         # both relations ("sans faire de victimes"), unless the cue words say one kind ("26 militaires ont été tués")
         kind = span_kind(span, sent, relation_kind, text)
         count = span_count(span, sent, text)
-        if count == 0 and kind != BOTH and _both_negated(span, sent, text):
+        # a negated span of both kinds: "`Aucun militaire` n'a été tué ni blessé", "`sans faire ni victimes`" (D30),
+        # whatever kind the relation said
+        if count == 0 and kind != BOTH and (cue_kind(normalise(span.text)) == BOTH or _both_negated(span, sent, text)):
             kind = BOTH
         for k in ((KILLED, INJURED) if kind == BOTH else (kind,)):
             bucket = by_kind[k].setdefault(index, [])

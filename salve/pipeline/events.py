@@ -432,10 +432,10 @@ def _attach_orphan_casualties(view: _View, events: List[_Event]) -> None:
     event of its sentence, or the most recent one before it, when its cue words say killed or injured. It only
     fills a relation the event has none of (relations are the better evidence), or one its sentence revises ("Le bilan
     s'est alourdi à six morts", D27), and never comes from a sentence about another attack."""
-    had = [{rel for rel in (KILLED, INJURED) if event.args.get(rel)} for event in events]
+    had = [_casualty_kinds(view, event) for event in events]
     for span, sent, n in _orphans(view, "CASUALTY"):
         kind = span_kind(span, view.bounds[sent], "", view.text) or (BOTH if cue_kind(normalise(span.text)) == BOTH else "")
-        relations = {KILLED_KIND: [KILLED], INJURED_KIND: [INJURED], BOTH: [KILLED, INJURED]}.get(kind, [])
+        relations = _KIND_RELATIONS.get(kind, ())
         revision = revises(view.text[view.bounds[sent][0]:view.bounds[sent][1]])
         for relation in relations:
             if relation in had[n] and not revision:
@@ -443,6 +443,21 @@ def _attach_orphan_casualties(view: _View, events: List[_Event]) -> None:
             bucket = events[n].args.setdefault(relation, [])
             if span not in bucket:
                 bucket.append(span)
+
+
+_KIND_RELATIONS = {KILLED_KIND: (KILLED,), INJURED_KIND: (INJURED,), BOTH: (KILLED, INJURED)}
+
+
+def _casualty_kinds(view: _View, event: _Event) -> set:
+    """The relations (KILLED, INJURED) an event's casualty mentions stand for once their cue words are read, as
+    `casualty_figures` reads them: a title's "`cinq soldats` blessés" the model related as KILLED says nothing of
+    the killed, so "`Aucun soldat` n'a été tué." later still gives killed 0."""
+    kinds = set()
+    for relation, kind in ((KILLED, KILLED_KIND), (INJURED, INJURED_KIND)):
+        for span in event.args.get(relation, []):
+            sent = view.bounds[sentence_index(view.bounds, span.start_char)]
+            kinds.update(_KIND_RELATIONS.get(span_kind(span, sent, kind, view.text), ()))
+    return kinds
 
 
 def _attach_conjuncts(view: _View, events: List[_Event]) -> None:

@@ -6,11 +6,14 @@
   forward pass, so the relation model learns relations, not NER errors.
 - Output: relations whose probability reaches `threshold` and whose (type, head, child) the schema allows,
   written to `doc._.relations` in the same structure as the gold corpus.
-- Back-off to the rules (`backoff`, relation types with one argument label: TARGETS, USES): a BASE or WEAPON
-  that the model relates to no attack at all takes the attack the rules would attach it to (`rule_relations.
-  rule_attack`: the nearest attack of its sentence, else the last one of the sentence before). The model misses
-  such pairs (a lower threshold for them did not recover them: none reaches 0.1) and the rules' attachment is
-  right for most; measured in the README (issue 12). Off by default, on in the CPU and transformer configs.
+- Back-off to the rules (`backoff`: TARGETS, USES, KILLED, INJURED): a BASE, WEAPON or CASUALTY that the model
+  relates to no attack at all takes the attack the rules would attach it to (`rule_relations.rule_attack`: the
+  nearest attack of its sentence, else the last one of the sentence before). The model misses such pairs (a lower
+  threshold for them did not recover them: none reaches 0.1) and the rules' attachment is right for most;
+  measured in the README (issue 12). The label decides the type of a BASE or WEAPON; a CASUALTY's type is the
+  kind its cue words say, as the event builder reads them (`casualties.span_kind`: "`Aucun soldat` n'a été tué"
+  is KILLED, "victimes" both), and a CASUALTY whose cues say nothing takes no relation. Off by default; the CPU
+  and transformer configs set it.
 - Scoring: the registered scorer `salve.relation_scorer.v1` (every predicted pair absent from gold is a false
   positive; counts in `scoring.py`).
 - Dropout: `update` sets `training.dropout` on every dropout layer of the model with thinc's `set_dropout_rate`.
@@ -30,14 +33,18 @@ from thinc.types import Floats2d
 
 from . import doc_extensions  # noqa: F401  (registers the Doc extensions)
 from .doc_extensions import get_relations, make_relation, set_relations
-from .labels import RELATION_TYPES, is_allowed
+from .casualties import BOTH, INJURED as INJURED_KIND, KILLED as KILLED_KIND, cue_kind, span_kind
+from .knowledge import normalise
+from .labels import CASUALTY, INJURED, KILLED, RELATION_TYPES, is_allowed
 from .relation_model import candidate_pairs
 from .rule_relations import SIMPLE, attacks_by_sentence, rule_attack
 from .scoring import add_counts, count_relations, summarise
 from .sentences import sentence_bounds, sentence_index
 
-# The relation types the rules can back off for: those with one argument label, so the label decides the type.
-BACKOFF_ARGUMENTS = {relation: label for label, relation in SIMPLE.items()}
+# The relation types the rules can back off for, with the argument label they take: for TARGETS and USES the
+# label decides the type, for KILLED and INJURED the casualty's cue words do.
+BACKOFF_ARGUMENTS = {**{relation: label for label, relation in SIMPLE.items()}, KILLED: CASUALTY, INJURED: CASUALTY}
+_KIND_RELATIONS = {KILLED_KIND: (KILLED,), INJURED_KIND: (INJURED,), BOTH: (KILLED, INJURED)}
 
 DEFAULT_MODEL = Config().from_str("""
 [model]
@@ -92,9 +99,11 @@ class RelationExtractor(TrainablePipe):
         unknown = [t for t in backoff if t not in BACKOFF_ARGUMENTS]
         if unknown:
             raise ValueError(f"{name}: backoff {unknown} not possible; the rules back off for "
-                             f"{sorted(BACKOFF_ARGUMENTS)} only (relation types with one argument label)")
+                             f"{sorted(BACKOFF_ARGUMENTS)} only")
         # A factory setting, not in `cfg`: a pipeline saved before it existed loads with the config's value.
-        self.backoff = {BACKOFF_ARGUMENTS[t]: t for t in backoff}
+        self.backoff: Dict[str, List[str]] = {}
+        for relation in backoff:
+            self.backoff.setdefault(BACKOFF_ARGUMENTS[relation], []).append(relation)
         self.vocab = vocab
         self.model = model
         self.name = name
@@ -137,7 +146,8 @@ class RelationExtractor(TrainablePipe):
             set_relations(doc, relations)
 
     def _backoff(self, doc: Doc, relations: List[Dict]) -> List[Dict]:
-        """The rules' relation for each BASE / WEAPON (per `backoff`) that no predicted relation reaches."""
+        """The rules' relation for each BASE / WEAPON / CASUALTY (per `backoff`) that no predicted relation
+        reaches."""
         reached = {tuple(r["child"]) for r in relations}
         orphans = [e for e in doc.ents if e.label_ in self.backoff and (e.start_char, e.end_char) not in reached]
         if not orphans:
@@ -146,9 +156,16 @@ class RelationExtractor(TrainablePipe):
         by_sent = attacks_by_sentence(doc, bounds)
         out = []
         for arg in orphans:
-            head = rule_attack(arg, by_sent, sentence_index(bounds, arg.start_char))
-            if head is not None:
-                out.append(make_relation(head, arg, self.backoff[arg.label_]))
+            index = sentence_index(bounds, arg.start_char)
+            head = rule_attack(arg, by_sent, index)
+            if head is None:
+                continue
+            types = self.backoff[arg.label_]
+            if arg.label_ == CASUALTY:
+                # the cues around the mention first, then its own words ("sans faire de victimes": both)
+                kind = span_kind(arg, bounds[index], cue_kind(normalise(arg.text)) or "", doc.text)
+                types = [t for t in _KIND_RELATIONS.get(kind, ()) if t in types]
+            out += [make_relation(head, arg, t) for t in types]
         return out
 
     def _truth(self, examples: Iterable[Example]) -> numpy.ndarray:

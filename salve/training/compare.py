@@ -44,6 +44,16 @@ def _load(path: Path, load_config: Dict[str, Any]):
     return spacy.load(path, config={"components": {k: v for k, v in load_config["components"].items() if k in names}})
 
 
+def _option_value(value: str) -> Any:
+    """A component option given on the command line: JSON ("true", "0.4", '["TARGETS", "USES"]'), else the string."""
+    if value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError:
+        return value
+
+
 def with_knowledge(nlp, knowledge: Optional[Path]):
     """`nlp` with the knowledge of every knowledge-carrying component replaced by that of `knowledge` (same weights,
     other gazetteer and lexicons: the ablation of a knowledge change)."""
@@ -107,7 +117,7 @@ def compare(configs: Sequence[Path], seeds: Sequence[int], splits: Path, gold_se
     for option in events:  # "background_filter=false" (salve_events) or "salve_gazetteer.actors=true"
         key, value = option.split("=", 1)
         component, key = key.split(".", 1) if "." in key else ("salve_events", key)
-        load_config["components"].setdefault(component, {})[key] = value.lower() == "true"
+        load_config["components"].setdefault(component, {})[key] = _option_value(value)
     results: Dict[str, Any] = {"protocol": __doc__.split("\n\n")[1], "events": list(events), "configs": {}, "rows": rows,
                                "event_sets": {k: str(v) for k, v in event_sets.items()},
                                "inference_knowledge": str(inference_knowledge) if inference_knowledge else None}
