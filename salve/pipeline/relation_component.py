@@ -32,8 +32,10 @@ from thinc.api import Config, Model, Optimizer, set_dropout_rate
 from thinc.types import Floats2d
 
 from . import doc_extensions  # noqa: F401  (registers the Doc extensions)
+from .casualties import BOTH, cue_kind, span_kind
+from .casualties import INJURED as INJURED_KIND
+from .casualties import KILLED as KILLED_KIND
 from .doc_extensions import get_relations, make_relation, set_relations
-from .casualties import BOTH, INJURED as INJURED_KIND, KILLED as KILLED_KIND, cue_kind, span_kind
 from .knowledge import normalise
 from .labels import CASUALTY, INJURED, KILLED, RELATION_TYPES, is_allowed
 from .relation_model import candidate_pairs
