@@ -135,12 +135,12 @@ def test_plural_anaphor_keeps_its_accused(knowledge):
     assert all(e["blamed_on"] == [] and e["claimed_by"] == [] for e in events)
 
 
-def _attack_with_actor(knowledge, closing, claim_sentences=True):
+def _attack_with_actor(knowledge, closing, claim_sentences=True, relation="BLAMED_ON", **options):
     text = "Deux drones ont visé l'aéroport d'Erbil. " + closing
     doc = annotated_doc(NLP, text, [("Deux drones", "WEAPON"), ("ont visé", "ATTACK"), ("l'aéroport d'Erbil", "BASE"),
                                     ("Kataeb Hezbollah", "ACTOR"), ("attaque", "ATTACK")],
-                        [(1, 0, "USES"), (1, 2, "TARGETS"), (4, 3, "BLAMED_ON")])
-    (event,) = build_events(doc, knowledge, claim_sentences=claim_sentences)
+                        [(1, 0, "USES"), (1, 2, "TARGETS"), (4, 3, relation)])
+    (event,) = build_events(doc, knowledge, claim_sentences=claim_sentences, **options)
     return [a["text"] for a in event["claimed_by"]], [a["text"] for a in event["blamed_on"]]
 
 
@@ -153,13 +153,30 @@ def test_blame_in_a_claim_sentence_is_a_claim(knowledge):
         [], ["Kataeb Hezbollah"])
 
 
+def test_a_claim_needs_a_claim_cue(knowledge):
+    """D33: CLAIMED_BY in a sentence that says no claim is the accused; said claims of every form stay claims."""
+    claim = dict(relation="CLAIMED_BY")
+    assert _attack_with_actor(knowledge, "Kataeb Hezbollah a mené l'attaque, selon Washington.", **claim) == (
+        [], ["Kataeb Hezbollah"])
+    assert _attack_with_actor(knowledge, "Kataeb Hezbollah a mené l'attaque, selon Washington.",
+                              claims_need_cue=False, **claim) == (["Kataeb Hezbollah"], [])
+    for said in ("Kataeb Hezbollah a revendiqué l'attaque.", "Kataeb Hezbollah affirme avoir visé l'aéroport (attaque).",
+                 "« Nous avons frappé l'aéroport », dit Kataeb Hezbollah après l'attaque.",
+                 "Kataeb Hezbollah a affirmé avoir pris pour cible l'aéroport (attaque).",
+                 "Kataeb Hezbollah a affirmé dimanche sur Telegram avoir visé l'aéroport (attaque)."):
+        assert _attack_with_actor(knowledge, said, **claim) == (["Kataeb Hezbollah"], []), said
+    # reported speech keeps a claim the relations made, but does not turn blame into a claim (D29 needs a claim cue)
+    assert _attack_with_actor(knowledge, "Washington a affirmé dimanche avoir frappé Kataeb Hezbollah après l'attaque.") == (
+        [], ["Kataeb Hezbollah"])
+
+
 def _claimed_and_blamed(knowledge, second, one_role=True):
     """The same actor reached by CLAIMED_BY from its first mention and by BLAMED_ON from its second."""
     text = "Deux drones ont visé l'aéroport d'Erbil. " + second + " Kataeb Hezbollah est soupçonné par Washington."
     doc = annotated_doc(NLP, text, [("Deux drones", "WEAPON"), ("ont visé", "ATTACK"), ("l'aéroport d'Erbil", "BASE"),
                                     ("Kataeb Hezbollah", "ACTOR"), ("Kataeb Hezbollah", "ACTOR")],
                         [(1, 0, "USES"), (1, 2, "TARGETS"), (1, 3, "CLAIMED_BY"), (1, 4, "BLAMED_ON")])
-    (event,) = build_events(doc, knowledge, one_role=one_role)
+    (event,) = build_events(doc, knowledge, one_role=one_role, claims_need_cue=False)  # one_role alone
     return [a["text"] for a in event["claimed_by"]], [a["text"] for a in event["blamed_on"]]
 
 

@@ -118,6 +118,15 @@ def test_cues_and_negated_claims(knowledge):
     assert not knowledge.has_cue("killed", "des obus de mortier")
 
 
+def test_claims_in_reported_speech_count_only_when_asked(knowledge):
+    """D33: a speech verb and a deed make a claim only as the weaker evidence (`reported`)."""
+    said = "Le Hezbollah a affirmé dimanche sur Telegram avoir visé la base."
+    assert knowledge.is_claim(said, reported=True) and not knowledge.is_claim(said)
+    assert knowledge.is_claim("« Nous avons frappé la base », a dit le groupe.")
+    assert not knowledge.is_claim("Les milices sont accusées d'avoir visé la base.", reported=True)
+    assert not knowledge.is_claim("Aucun groupe n'a revendiqué l'attaque, que X dit avoir menée.", reported=True)
+
+
 def test_spans_are_offsets_into_the_original_text(knowledge):
     text = "Des tirs  visaient la base aérienne d’Aïn   al-Asad hier."
     (start, end, entry), = knowledge.installation_spans(text)

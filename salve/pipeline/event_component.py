@@ -11,13 +11,14 @@ from .labels import ACTOR
 @Language.factory("salve_events", assigns=["doc._.events"], requires=["doc.ents", "doc._.relations"],
                   default_config={"casualty_conventions": True, "background_filter": True, "orphan_arguments": True,
                                   "plural_anaphors": True, "claim_sentences": True, "one_role": False,
-                                  "role_actors": True})
+                                  "role_actors": True, "claims_need_cue": True})
 def make_event_builder(nlp: Language, name: str, casualty_conventions: bool, background_filter: bool,
                        orphan_arguments: bool, plural_anaphors: bool, claim_sentences: bool, one_role: bool,
-                       role_actors: bool) -> "EventBuilder":
+                       role_actors: bool, claims_need_cue: bool) -> "EventBuilder":
     return EventBuilder(nlp, name, casualty_conventions=casualty_conventions, background_filter=background_filter,
                         orphan_arguments=orphan_arguments, plural_anaphors=plural_anaphors,
-                        claim_sentences=claim_sentences, one_role=one_role, role_actors=role_actors)
+                        claim_sentences=claim_sentences, one_role=one_role, role_actors=role_actors,
+                        claims_need_cue=claims_need_cue)
 
 
 class EventBuilder(KnowledgeComponent):
@@ -25,7 +26,8 @@ class EventBuilder(KnowledgeComponent):
     `orphan_arguments` (D26: a claimant or a counted weapon that no relation reaches) can be switched off for
     an ablation: `spacy.load(path, config={"components": {"salve_events": {"background_filter": False}}})`;
     `plural_anaphors` (D28: "Les tirs ont été revendiqués par X" gives X to the attack just reported)
-    and `claim_sentences` (D29: blame in a claim sentence is a claim) likewise; `one_role` (an actor is the
+    `claim_sentences` (D29: blame in a claim sentence is a claim) and `claims_need_cue` (D33: a claim without a
+    claim cue in its sentence is blame) likewise; `one_role` (an actor is the
     claimant or the accused of an event, not both) is off: measured and left off (README).
 
     With `role_actors`, an ACTOR entity that no relation reaches and that no event takes as claimant or accused is
@@ -37,7 +39,7 @@ class EventBuilder(KnowledgeComponent):
 
     def __init__(self, nlp: Language, name: str, *, casualty_conventions: bool = True, background_filter: bool = True,
                  orphan_arguments: bool = True, plural_anaphors: bool = True, claim_sentences: bool = True,
-                 one_role: bool = False, role_actors: bool = True):
+                 one_role: bool = False, role_actors: bool = True, claims_need_cue: bool = True):
         super().__init__(nlp, name)
         self.role_actors = role_actors
         self.casualty_conventions = casualty_conventions
@@ -46,10 +48,12 @@ class EventBuilder(KnowledgeComponent):
         self.plural_anaphors = plural_anaphors
         self.claim_sentences = claim_sentences
         self.one_role = one_role
+        self.claims_need_cue = claims_need_cue
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.events = build_events(doc, self.knowledge, self.casualty_conventions, self.background_filter,
-                                    self.orphan_arguments, self.plural_anaphors, self.claim_sentences, self.one_role)
+                                    self.orphan_arguments, self.plural_anaphors, self.claim_sentences, self.one_role,
+                                    self.claims_need_cue)
         if self.role_actors:
             _drop_roleless_actors(doc)
         return doc

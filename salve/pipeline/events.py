@@ -534,6 +534,20 @@ def _claims_read_as_blame(view: _View, events: List[_Event], knowledge: Knowledg
                 event.merge({CLAIMED_BY: [span]})
 
 
+def _claims_without_cue(view: _View, events: List[_Event], knowledge: Knowledge) -> None:
+    """A CLAIMED_BY actor whose sentence has no claim cue ("Des individus armés non identifiés ont attaqué le poste"
+    read by the relation model as a claim) is the event's accused (D33): section 3 gives CLAIMED_BY to an actor that
+    claims the attack, and a claim is said ("a revendiqué", "affirme avoir visé", "« Nous avons frappé »"); an
+    attacker named by others is BLAMED_ON (D6, D22)."""
+    for event in events:
+        claimed = event.args.get(CLAIMED_BY) or []
+        for span in list(claimed):
+            start, end = view.bounds[sentence_index(view.bounds, span.start_char)]
+            if not knowledge.is_claim(view.text[start:end], reported=True):
+                claimed.remove(span)
+                event.merge({BLAMED_ON: [span]})
+
+
 def _one_role(view: _View, events: List[_Event], knowledge: Knowledge) -> None:
     """An actor both claimant and accused of one event ("Les Houthis ont revendiqué l'attaque" and "les Houthis" read
     as blamed elsewhere) keeps one role: the claim when one of its claimant mentions stands in a claim sentence,
@@ -628,7 +642,8 @@ def _target(event: _Event) -> Optional[Dict[str, Any]]:
 
 def build_events(doc: Doc, knowledge: Knowledge, casualty_conventions: bool = True,
                  background_filter: bool = True, orphan_arguments: bool = True,
-                 plural_anaphors: bool = True, claim_sentences: bool = True, one_role: bool = False) -> List[EventDict]:
+                 plural_anaphors: bool = True, claim_sentences: bool = True, one_role: bool = False,
+                 claims_need_cue: bool = True) -> List[EventDict]:
     """JSON-serialisable event records of a doc with entities and `doc._.relations`.
 
     The switches exist for the ablations that decided them (README); all are on in every pipeline."""
@@ -642,6 +657,8 @@ def build_events(doc: Doc, knowledge: Knowledge, casualty_conventions: bool = Tr
     if casualty_conventions:
         _attach_orphan_casualties(view, events)
         _attach_conjuncts(view, events)
+    if claims_need_cue:
+        _claims_without_cue(view, events, knowledge)
     if claim_sentences:
         _claims_read_as_blame(view, events, knowledge)
     if orphan_arguments:

@@ -16,7 +16,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 from .normalisation import FoldedText, fold_in_place, fold_name, normalise, normalise_in_place  # noqa: F401
 
 FILES = {"installations": "installations.json", "weapons": "weapons.json", "actors": "actors.json", "cues": "cues.json"}
-CUE_KINDS = ("claim", "blame", "killed", "injured", "both", "unclaimed")
+CUE_KINDS = ("claim", "claim_speech", "claim_deed", "blame", "killed", "injured", "both", "unclaimed")
 INSTALLATION_KINDS = ("air base", "airfield", "airport", "naval base", "military base", "camp", "barracks", "garrison",
                       "outpost", "checkpoint", "headquarters", "depot", "port", "embassy", "consulate", "un position",
                       "logistics base", "training centre", "oil field", "gas field", "radar station")
@@ -289,6 +289,11 @@ class Knowledge:
         pattern = self._cue_patterns.get(kind)
         return bool(pattern and pattern.search(normalise(text)))
 
-    def is_claim(self, text: str) -> bool:
-        """A claim cue that is not part of a 'nobody claimed it' phrase."""
-        return self.has_cue("claim", text) and not self.has_cue("unclaimed", text)
+    def is_claim(self, text: str, reported: bool = False) -> bool:
+        """A claim cue that is not part of a 'nobody claimed it' phrase. With `reported`, a claim in reported speech
+        counts too: a speech verb and a deed anywhere in the sentence ("X a affirmé dimanche sur Telegram avoir visé
+        la base", D33), the words between them vary too much for one cue. It is the weaker evidence ("Israël dit
+        avoir frappé des positions du Hezbollah" is a retaliation), so it only keeps a claim the relations made."""
+        claim = self.has_cue("claim", text) or (reported and self.has_cue("claim_speech", text)
+                                                and self.has_cue("claim_deed", text))
+        return claim and not self.has_cue("unclaimed", text)
