@@ -59,7 +59,7 @@ def test_actor_bases_relabel_a_base_that_names_only_an_actor(knowledge):
     text = "Al-Shabaab a revendiqué l'attaque contre la base aérienne de Baledogle."
     ents = [("Al-Shabaab", "BASE"), ("attaque", "ATTACK"), ("la base aérienne de Baledogle", "BASE")]
     for actor_bases, first in ((False, "BASE"), (True, "ACTOR")):
-        checks = EntityChecks(nlp, "salve_entity_checks", actor_bases=actor_bases)
+        checks = EntityChecks(nlp, "salve_entity_checks", actor_bases=actor_bases, installation_words=False)
         checks.knowledge = knowledge
         doc = checks(annotated_doc(nlp, text, ents))
         assert [e.label_ for e in doc.ents] == [first, "ATTACK", "BASE"]
@@ -74,7 +74,7 @@ def test_armed_groups_become_actors_only_in_claim_or_blame_sentences(knowledge):
     claim = text.index("shebabs")
     ents = [("Un drone", "WEAPON"), ("a visé", "ATTACK"), ("la base de Baledogle", "BASE"), ("Al-Shabaab", "BASE")]
     for armed_groups, expected in ((False, []), (True, [("shebabs", claim)])):
-        checks = EntityChecks(nlp, "salve_entity_checks", armed_groups=armed_groups)
+        checks = EntityChecks(nlp, "salve_entity_checks", armed_groups=armed_groups, installation_words=False)
         checks.knowledge = knowledge
         doc = checks(annotated_doc(nlp, text, ents))
         assert [(e.text, e.start_char) for e in doc.ents if e.label_ == "ACTOR"] == expected
@@ -119,3 +119,33 @@ def test_generic_attackers_become_actors_as_agent_or_subject_of_an_attack(knowle
         checks.knowledge = knowledge
         doc = checks(annotated_doc(nlp, text, ents))
         assert [e.text for e in doc.ents if e.label_ == "ACTOR"] == actors
+
+
+def test_media_names_and_bare_auxiliaries_are_no_entities(knowledge):
+    """D35: an outlet cited as a source is no installation ("le site" is one); an auxiliary alone is no trigger."""
+    nlp = spacy.blank("fr")
+    text = ("Le porte-parole a affirmé sur la chaîne Al-Massira que trois drones avaient « atteint » la base d'Aïn "
+            "al-Asad. Selon l'agence officielle Tasnim, le site de Harir a aussi été visé.")
+    ents = [("Al-Massira", "BASE"), ("trois drones", "WEAPON"), ("avaient «", "ATTACK"), ("la base d'Aïn al-Asad", "BASE"),
+            ("Tasnim", "BASE"), ("le site de Harir", "BASE"), ("a aussi été visé", "ATTACK")]
+    for on, expected in ((True, [("trois drones", "WEAPON"), ("la base d'Aïn al-Asad", "BASE"),
+                                 ("le site de Harir", "BASE"), ("a aussi été visé", "ATTACK")]),
+                         (False, ents)):
+        checks = EntityChecks(nlp, "salve_entity_checks", media_names=on, bare_auxiliaries=on, installation_words=False)
+        checks.knowledge = knowledge
+        doc = checks(annotated_doc(nlp, text, ents))
+        assert [(e.text, e.label_) for e in doc.ents] == expected
+
+
+def test_a_base_that_names_no_installation_is_dropped(knowledge):
+    """D35: a town, a region or a person read as BASE is dropped; an installation word or the gazetteer keeps it."""
+    nlp = spacy.blank("fr")
+    text = ("Des roquettes ont visé Kiryat Shmona et la région du Centre-Nord. Des drones ont frappé Harir, "
+            "des aérodromes militaires et la Tour 22.")
+    ents = [("Kiryat Shmona", "BASE"), ("Centre-Nord", "BASE"), ("Harir", "BASE"), ("des aérodromes militaires", "BASE"),
+            ("la Tour 22", "BASE")]
+    for on, expected in ((True, ["Harir", "des aérodromes militaires", "la Tour 22"]), (False, [t for t, _ in ents])):
+        checks = EntityChecks(nlp, "salve_entity_checks", installation_words=on)
+        checks.knowledge = knowledge
+        doc = checks(annotated_doc(nlp, text, ents))
+        assert [e.text for e in doc.ents] == expected

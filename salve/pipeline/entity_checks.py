@@ -44,6 +44,15 @@ jihadistes`") or the subject before one ("`Des éléments de la secte Boko Haram
 attaqué"); the relation model then relates it (or `salve_events.role_actors` drops it). On: on 3 models (random
 seeds 1-3, trained without the seeds) dev mentions 0.818 -> 0.821, dev blamed 0.586 -> 0.658, dev slot mean 0.837 ->
 0.847, casualty check blamed 0.524 -> 0.571; held-out and casualty tune unchanged.
+
+With `media_names` on, a BASE span named right after a media noun ("sur la chaîne `Al-Massira`", "l'agence
+officielle `Tasnim`") is dropped: an outlet cited as a source is no installation, and as a target it takes the
+attack mentions and casualties of the news event into an event of its own (guidelines D35). "le site" is not a media
+noun: it names installations. With `bare_auxiliaries` on, an ATTACK span of auxiliaries, negations and punctuation
+only ("avaient «") is dropped (D35): no gold trigger of the training and development texts is one. With
+`installation_words` on, a BASE span that has no installation word and names no installation of the gazetteer
+("Kiryat Shmona", "Centre-Nord", "Ayman Safadi", `Knowledge.names_installation`) is dropped (D35): a town, a region
+or a person is no installation, and 1 of the 1,235 gold BASE spans has neither.
 """
 import re
 from typing import List, Optional, Set
@@ -66,6 +75,25 @@ _PERSON = re.compile(r"\b(soldat|militaire|personne|civil|enfant|homme|femme|gar
 # text (accent-free "a" would also be the preposition "à").
 _AUXILIARIES = {"a", "ont", "avait", "avaient", "aurait", "auraient", "été", "est", "sont", "était", "étaient",
                 "se", "s'", "s’"}
+
+
+# A media noun, with up to two words of qualification ("la chaîne de télévision qatarie", "l'agence officielle"),
+# right before a BASE span (accent-free, lower-cased text). Not "site": "le site" names an installation.
+_MEDIA_BEFORE = re.compile(r"\b(chaine|chaines|television|televisions|agence|agences|journal|quotidien|radio|media|"
+                           r"medias|hebdomadaire|magazine|site d'information|site internet)( [\w'-]+){0,2}\s*$")
+_BARE_TRIGGER = _AUXILIARIES | {"n'", "n’", "ne", "pas", "y"}
+
+
+def names_a_medium(doc: Doc, span: Span) -> bool:
+    """A span named right after a media noun in its own sentence ("la chaîne `Al-Massira`", D35)."""
+    before = doc.text[max(0, span.start_char - 60):span.start_char]
+    before = re.split(r"[.!?\n]", before)[-1]
+    return bool(_MEDIA_BEFORE.search(normalise(before).lower()))
+
+
+def is_bare_trigger(span: Span) -> bool:
+    """An ATTACK span with no word but auxiliaries, negations and punctuation ("avaient «", D35)."""
+    return all(t.is_punct or t.lower_ in _BARE_TRIGGER for t in span)
 
 
 # D22's generic designations of attackers, as the head of an agent ("attaqué par des combattants jihadistes") or of
@@ -157,17 +185,24 @@ def _before_line_break(ent: Span) -> Optional[Span]:
 @Language.factory("salve_entity_checks", assigns=["doc.ents"], requires=["doc.ents"],
                   default_config={"attack_cues": False, "person_weapons": True, "actor_bases": False,
                                   "armed_groups": True, "layout": True,
-                                  "attacker_phrases": True})
+                                  "attacker_phrases": True, "media_names": True, "bare_auxiliaries": True,
+                                  "installation_words": True})
 def make_entity_checks(nlp: Language, name: str, attack_cues: bool, person_weapons: bool,
-                       actor_bases: bool, armed_groups: bool, layout: bool, attacker_phrases: bool) -> "EntityChecks":
-    return EntityChecks(nlp, name, attack_cues, person_weapons, actor_bases, armed_groups, layout, attacker_phrases)
+                       actor_bases: bool, armed_groups: bool, layout: bool, attacker_phrases: bool,
+                       media_names: bool, bare_auxiliaries: bool, installation_words: bool) -> "EntityChecks":
+    return EntityChecks(nlp, name, attack_cues, person_weapons, actor_bases, armed_groups, layout, attacker_phrases,
+                        media_names, bare_auxiliaries, installation_words)
 
 
 class EntityChecks(KnowledgeComponent):
     def __init__(self, nlp: Language, name: str, attack_cues: bool = False, person_weapons: bool = True,
                  actor_bases: bool = False, armed_groups: bool = True, layout: bool = True,
-                 attacker_phrases: bool = True):
+                 attacker_phrases: bool = True, media_names: bool = True, bare_auxiliaries: bool = True,
+                 installation_words: bool = True):
         super().__init__(nlp, name)
+        self.installation_words = installation_words
+        self.media_names = media_names
+        self.bare_auxiliaries = bare_auxiliaries
         self.attacker_phrases = attacker_phrases
         self.layout = layout
         self.attack_cues = attack_cues
@@ -203,6 +238,9 @@ class EntityChecks(KnowledgeComponent):
             elif ent.label_ == BASE and self.actor_bases and self.is_actor(ent):
                 ent = Span(doc, ent.start, ent.end, label=ACTOR)
                 changed = True
+            if self.is_no_entity(doc, ent):
+                changed = True
+                continue
             ents.append(ent)
         if self.attack_cues and self._attack_words:
             added = self.cued_attacks(doc, ents)
@@ -222,6 +260,13 @@ class EntityChecks(KnowledgeComponent):
         if changed:
             doc.ents = ents
         return doc
+
+    def is_no_entity(self, doc: Doc, ent: Span) -> bool:
+        """D35: an outlet named as a source, a BASE that names no installation, an ATTACK of auxiliaries alone."""
+        if ent.label_ == BASE:
+            return ((self.media_names and names_a_medium(doc, ent))
+                    or (self.installation_words and not self.knowledge.names_installation(ent.text)))
+        return ent.label_ == ATTACK and self.bare_auxiliaries and is_bare_trigger(ent)
 
     def attributed_groups(self, doc: Doc, ents: List[Span]) -> List[Span]:
         """ACTOR spans for the gazetteer's armed groups that overlap no entity, in sentences with a claim or blame cue."""
