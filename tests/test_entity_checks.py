@@ -149,3 +149,19 @@ def test_a_base_that_names_no_installation_is_dropped(knowledge):
         checks.knowledge = knowledge
         doc = checks(annotated_doc(nlp, text, ents))
         assert [e.text for e in doc.ents] == expected
+
+
+def test_partitive_pronouns_of_victims_become_casualties(knowledge):
+    """D36: "trois d'entre eux ont été blessés", "l'un d'eux a succombé"; not drones "abattus", not without a verb."""
+    nlp = spacy.blank("fr")
+    text = ("Quatre soldats ont été blessés ; l'un d'eux a succombé. Six drones ont été lancés, trois d'entre eux ont été "
+            "abattus. Dix militaires étaient là et trois d'entre eux ont été légèrement blessés. Deux d'entre eux dorment.")
+    ents = [("Quatre soldats", "CASUALTY"), ("Six drones", "WEAPON"), ("Dix militaires", "CASUALTY")]
+    for on, added in ((True, ["l'un d'eux", "trois d'entre eux"]), (False, [])):
+        checks = EntityChecks(nlp, "salve_entity_checks", partitive_victims=on)
+        checks.knowledge = knowledge
+        doc = checks(annotated_doc(nlp, text, ents))
+        assert [e.text for e in doc.ents if e.label_ == "CASUALTY"] == ["Quatre soldats", *added[:1], "Dix militaires",
+                                                                         *added[1:]]
+        if on:
+            assert [e.start_char for e in doc.ents if e.text == "trois d'entre eux"] == [text.rindex("trois d'entre eux")]

@@ -53,6 +53,10 @@ only ("avaient «") is dropped (D35): no gold trigger of the training and develo
 `installation_words` on, a BASE span that has no installation word and names no installation of the gazetteer
 ("Kiryat Shmona", "Centre-Nord", "Ayman Safadi", `Knowledge.names_installation`) is dropped (D35): a town, a region
 or a person is no installation, and 1 of the 1,235 gold BASE spans has neither.
+
+With `partitive_victims` on, a partitive pronoun of people that the recogniser left unlabelled ("`trois d'entre
+eux` ont été blessés", "`l'un d'eux` a succombé") becomes a CASUALTY when a casualty verb follows it in its clause
+(guidelines D36); "abattus" and "touchés" do not count, they are said of drones and missiles as often.
 """
 import re
 from typing import List, Optional, Set
@@ -82,6 +86,28 @@ _AUXILIARIES = {"a", "ont", "avait", "avaient", "aurait", "auraient", "été", "
 _MEDIA_BEFORE = re.compile(r"\b(chaine|chaines|television|televisions|agence|agences|journal|quotidien|radio|media|"
                            r"medias|hebdomadaire|magazine|site d'information|site internet)( [\w'-]+){0,2}\s*$")
 _BARE_TRIGGER = _AUXILIARIES | {"n'", "n’", "ne", "pas", "y"}
+
+
+# D36: a partitive pronoun ("trois d'entre eux", "l'un d'eux") followed in its clause by a casualty verb.
+_PARTITIVE = re.compile(r"(?<![\w'’])((?:l['’]une?|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|"
+                        r"quinze|vingt|plusieurs|certains|certaines|\d+) d['’](?:entre )?(?:eux|elles))(?!\w)",
+                        re.IGNORECASE)
+_CASUALTY_VERB_AFTER = re.compile(r"^[^,;.:!?()«»]{0,40}?\b(bless\w*|tue|tues|tuee|tuees|mort|morts|morte|mortes|"
+                                  r"succombe\w*|decede\w*|peri|peris|hospitalise\w*)\b")
+
+
+def partitive_victims(doc: Doc, ents: List[Span]) -> List[Span]:
+    """CASUALTY spans for unlabelled partitive pronouns of victims ("trois d'entre eux ont été blessés", D36)."""
+    taken = {i for e in ents for i in range(e.start, e.end)}
+    out = []
+    for match in _PARTITIVE.finditer(doc.text):
+        if not _CASUALTY_VERB_AFTER.search(normalise(doc.text[match.end():match.end() + 80]).lower()):
+            continue
+        span = doc.char_span(match.start(1), match.end(1), label=CASUALTY, alignment_mode="expand")
+        if span is not None and not taken.intersection(range(span.start, span.end)):
+            out.append(span)
+            taken.update(range(span.start, span.end))
+    return out
 
 
 def names_a_medium(doc: Doc, span: Span) -> bool:
@@ -186,20 +212,22 @@ def _before_line_break(ent: Span) -> Optional[Span]:
                   default_config={"attack_cues": False, "person_weapons": True, "actor_bases": False,
                                   "armed_groups": True, "layout": True,
                                   "attacker_phrases": True, "media_names": True, "bare_auxiliaries": True,
-                                  "installation_words": True})
+                                  "installation_words": True, "partitive_victims": True})
 def make_entity_checks(nlp: Language, name: str, attack_cues: bool, person_weapons: bool,
                        actor_bases: bool, armed_groups: bool, layout: bool, attacker_phrases: bool,
-                       media_names: bool, bare_auxiliaries: bool, installation_words: bool) -> "EntityChecks":
+                       media_names: bool, bare_auxiliaries: bool, installation_words: bool,
+                       partitive_victims: bool) -> "EntityChecks":
     return EntityChecks(nlp, name, attack_cues, person_weapons, actor_bases, armed_groups, layout, attacker_phrases,
-                        media_names, bare_auxiliaries, installation_words)
+                        media_names, bare_auxiliaries, installation_words, partitive_victims)
 
 
 class EntityChecks(KnowledgeComponent):
     def __init__(self, nlp: Language, name: str, attack_cues: bool = False, person_weapons: bool = True,
                  actor_bases: bool = False, armed_groups: bool = True, layout: bool = True,
                  attacker_phrases: bool = True, media_names: bool = True, bare_auxiliaries: bool = True,
-                 installation_words: bool = True):
+                 installation_words: bool = True, partitive_victims: bool = True):
         super().__init__(nlp, name)
+        self.partitive_victims = partitive_victims
         self.installation_words = installation_words
         self.media_names = media_names
         self.bare_auxiliaries = bare_auxiliaries
@@ -249,6 +277,11 @@ class EntityChecks(KnowledgeComponent):
                 changed = True
         if self.armed_groups:
             added = self.attributed_groups(doc, ents)
+            if added:
+                ents = sorted(ents + added, key=lambda e: e.start)
+                changed = True
+        if self.partitive_victims:
+            added = partitive_victims(doc, ents)
             if added:
                 ents = sorted(ents + added, key=lambda e: e.start)
                 changed = True
