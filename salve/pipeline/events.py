@@ -24,6 +24,7 @@ How mentions are grouped (each rule is a sentence of the annotation guidelines o
   earlier attack recalled as context ("une précédente attaque", "En mars 2020, une attaque avait tué …");
 - a title line's event with a target outside the gazetteer is the body's first event in other words.
 Casualty figures (negations, kinds, sums, "nobody was hurt" statements) are decided in `casualties.py`.
+Roles: blame in a sentence that claims is a claim (D29); a claim in a sentence that says none is blame (D33).
 Events are ordered by their first mention, so the headline (first-reported) attack comes first.
 """
 import re
