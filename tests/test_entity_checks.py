@@ -125,11 +125,14 @@ def test_media_names_and_bare_auxiliaries_are_no_entities(knowledge):
     """D35: an outlet cited as a source is no installation ("le site" is one); an auxiliary alone is no trigger."""
     nlp = spacy.blank("fr")
     text = ("Le porte-parole a affirmé sur la chaîne Al-Massira que trois drones avaient « atteint » la base d'Aïn "
-            "al-Asad. Selon l'agence officielle Tasnim, le site de Harir a aussi été visé.")
+            "al-Asad. Selon l'agence officielle Tasnim, le site de Harir a aussi été visé. Le pilonnage quotidien de "
+            "la base de Tall Baidar continue.")
     ents = [("Al-Massira", "BASE"), ("trois drones", "WEAPON"), ("avaient «", "ATTACK"), ("la base d'Aïn al-Asad", "BASE"),
-            ("Tasnim", "BASE"), ("le site de Harir", "BASE"), ("a aussi été visé", "ATTACK")]
+            ("Tasnim", "BASE"), ("le site de Harir", "BASE"), ("a aussi été visé", "ATTACK"),
+            ("la base de Tall Baidar", "BASE")]
     for on, expected in ((True, [("trois drones", "WEAPON"), ("la base d'Aïn al-Asad", "BASE"),
-                                 ("le site de Harir", "BASE"), ("a aussi été visé", "ATTACK")]),
+                                 ("le site de Harir", "BASE"), ("a aussi été visé", "ATTACK"),
+                                 ("la base de Tall Baidar", "BASE")]),
                          (False, ents)):
         checks = EntityChecks(nlp, "salve_entity_checks", media_names=on, bare_auxiliaries=on, installation_words=False)
         checks.knowledge = knowledge
@@ -152,10 +155,12 @@ def test_a_base_that_names_no_installation_is_dropped(knowledge):
 
 
 def test_partitive_pronouns_of_victims_become_casualties(knowledge):
-    """D36: "trois d'entre eux ont été blessés", "l'un d'eux a succombé"; not drones "abattus", not without a verb."""
+    """D36: "trois d'entre eux ont été blessés", "l'un d'eux a succombé"; not drones "abattus", not without a verb,
+    not attackers who killed ("ont tué un garde"), not a negated verb."""
     nlp = spacy.blank("fr")
     text = ("Quatre soldats ont été blessés ; l'un d'eux a succombé. Six drones ont été lancés, trois d'entre eux ont été "
-            "abattus. Dix militaires étaient là et trois d'entre eux ont été légèrement blessés. Deux d'entre eux dorment.")
+            "abattus. Dix militaires étaient là et trois d'entre eux ont été légèrement blessés. Deux d'entre eux dorment. "
+            "Deux d'entre eux ont tué un garde. L'un d'eux n'a pas été blessé.")
     ents = [("Quatre soldats", "CASUALTY"), ("Six drones", "WEAPON"), ("Dix militaires", "CASUALTY")]
     for on, added in ((True, ["l'un d'eux", "trois d'entre eux"]), (False, [])):
         checks = EntityChecks(nlp, "salve_entity_checks", partitive_victims=on)

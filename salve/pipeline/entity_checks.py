@@ -84,16 +84,21 @@ _AUXILIARIES = {"a", "ont", "avait", "avaient", "aurait", "auraient", "été", "
 # A media noun, with up to two words of qualification ("la chaîne de télévision qatarie", "l'agence officielle"),
 # right before a BASE span (accent-free, lower-cased text). Not "site": "le site" names an installation.
 _MEDIA_BEFORE = re.compile(r"\b(chaine|chaines|television|televisions|agence|agences|journal|quotidien|radio|media|"
-                           r"medias|hebdomadaire|magazine|site d'information|site internet)( [\w'-]+){0,2}\s*$")
+                           r"medias|hebdomadaire|magazine|site d'information|site internet)"
+                           r"(?: (?:de television|d'information|de presse|d'etat|de l'etat))?"
+                           r"(?: (?!(?:a|au|aux|de|des|du|la|le|les|l'|d'|et|en|sur|ont|est|sont|qui|que)\b)[\w'-]+)?\s*$")
 _BARE_TRIGGER = _AUXILIARIES | {"n'", "n’", "ne", "pas", "y"}
 
 
 # D36: a partitive pronoun ("trois d'entre eux", "l'un d'eux") followed in its clause by a casualty verb.
 _PARTITIVE = re.compile(r"(?<![\w'’])((?:l['’]une?|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|"
-                        r"quinze|vingt|plusieurs|certains|certaines|\d+) d['’](?:entre )?(?:eux|elles))(?!\w)",
+                        r"quinze|vingt|plusieurs|certains|certaines|\d+)\s+d['’](?:entre\s+)?(?:eux|elles))(?!\w)",
                         re.IGNORECASE)
-_CASUALTY_VERB_AFTER = re.compile(r"^[^,;.:!?()«»]{0,40}?\b(bless\w*|tue|tues|tuee|tuees|mort|morts|morte|mortes|"
-                                  r"succombe\w*|decede\w*|peri|peris|hospitalise\w*)\b")
+# The victim's verb: passive ("ont été blessés", not "ont tué trois soldats": attackers), intransitive or a wound
+# noun; never negated ("n'a pas été blessé").
+_CASUALTY_VERB_AFTER = re.compile(r"^(?![^,;.:!?]{0,40}?\b(?:n'|ne )[^,;.:!?]{0,20}?(?:ete|bless|succomb|mort|decede|peri))"
+                                  r"[^,;.:!?]{0,40}?\b(ete (?:\w+ )?(?:bless\w*|tue|tues|tuee|tuees|hospitalise\w*)|"
+                                  r"blessure\w*|mort|morts|morte|mortes|succombe\w*|decede\w*|peri|peris)\b")
 
 
 def partitive_victims(doc: Doc, ents: List[Span]) -> List[Span]:

@@ -296,7 +296,8 @@ class Knowledge:
 
     def names_installation(self, text: str) -> bool:
         """A mention that can be a BASE: it has an installation word or names an installation of the gazetteer
-        ("Harir" alone). "Kiryat Shmona", "Centre-Nord" and "Météo-France" cannot (guidelines D35)."""
+        ("Harir" alone; a town that names one of its installations, "Erbil" for its airport, passes too).
+        "Kiryat Shmona", "Centre-Nord" and "Météo-France" cannot (guidelines D35)."""
         plain = normalise(text).lower()
         return bool(INSTALLATION_WORDS.search(plain) or DESCRIPTIVE_INSTALLATION_WORDS.search(plain)
                     or self.installation_spans(text) or self.link_installation(text))
