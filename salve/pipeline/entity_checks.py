@@ -275,23 +275,12 @@ class EntityChecks(KnowledgeComponent):
                 changed = True
                 continue
             ents.append(ent)
-        if self.attack_cues and self._attack_words:
-            added = self.cued_attacks(doc, ents)
-            if added:
-                ents = sorted(ents + added, key=lambda e: e.start)
-                changed = True
-        if self.armed_groups:
-            added = self.attributed_groups(doc, ents)
-            if added:
-                ents = sorted(ents + added, key=lambda e: e.start)
-                changed = True
-        if self.partitive_victims:
-            added = partitive_victims(doc, ents)
-            if added:
-                ents = sorted(ents + added, key=lambda e: e.start)
-                changed = True
-        if self.attacker_phrases:
-            added = find_attacker_phrases(doc, ents)
+        adders = ((self.attack_cues and bool(self._attack_words), self.cued_attacks),
+                  (self.armed_groups, self.attributed_groups),
+                  (self.partitive_victims, partitive_victims),
+                  (self.attacker_phrases, find_attacker_phrases))
+        for enabled, add in adders:
+            added = add(doc, ents) if enabled else []
             if added:
                 ents = sorted(ents + added, key=lambda e: e.start)
                 changed = True

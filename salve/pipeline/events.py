@@ -29,7 +29,7 @@ Events are ordered by their first mention, so the headline (first-reported) atta
 """
 import re
 from bisect import bisect_left
-from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Set, Tuple
 
 from spacy.tokens import Doc, Span
 
@@ -521,18 +521,24 @@ def _attach_orphan_actors(view: _View, events: List[_Event], knowledge: Knowledg
         events[n].merge({CLAIMED_BY: [span]})
 
 
+def _move_role(view: _View, events: List[_Event], source: str, target: str,
+               moves: Callable[[str], bool]) -> None:
+    """Each `source` argument of an event whose sentence `moves` says so becomes a `target` argument."""
+    for event in events:
+        spans = event.args.get(source) or []
+        for span in list(spans):
+            start, end = view.bounds[sentence_index(view.bounds, span.start_char)]
+            if moves(view.text[start:end]):
+                spans.remove(span)
+                event.merge({target: [span]})
+
+
 def _claims_read_as_blame(view: _View, events: List[_Event], knowledge: Knowledge) -> None:
     """A BLAMED_ON actor whose sentence claims the attack and names no accusation ("Les Houthis ont revendiqué
     l'attaque" read by the relation model as blame) is the event's claimant (D29): an explicit claim outranks an
     attribution, and a sentence with a blame cue ("revendiquée par X, imputée à Y") is left as it is."""
-    for event in events:
-        blamed = event.args.get(BLAMED_ON) or []
-        for span in list(blamed):
-            start, end = view.bounds[sentence_index(view.bounds, span.start_char)]
-            sentence = view.text[start:end]
-            if knowledge.is_claim(sentence) and not knowledge.has_cue("blame", sentence):
-                blamed.remove(span)
-                event.merge({CLAIMED_BY: [span]})
+    _move_role(view, events, BLAMED_ON, CLAIMED_BY,
+               lambda sentence: knowledge.is_claim(sentence) and not knowledge.has_cue("blame", sentence))
 
 
 def _claims_without_cue(view: _View, events: List[_Event], knowledge: Knowledge) -> None:
@@ -540,13 +546,7 @@ def _claims_without_cue(view: _View, events: List[_Event], knowledge: Knowledge)
     read by the relation model as a claim) is the event's accused (D33): section 3 gives CLAIMED_BY to an actor that
     claims the attack, and a claim is said ("a revendiqué", "affirme avoir visé", "« Nous avons frappé »"); an
     attacker named by others is BLAMED_ON (D6, D22)."""
-    for event in events:
-        claimed = event.args.get(CLAIMED_BY) or []
-        for span in list(claimed):
-            start, end = view.bounds[sentence_index(view.bounds, span.start_char)]
-            if not knowledge.is_claim(view.text[start:end], reported=True):
-                claimed.remove(span)
-                event.merge({BLAMED_ON: [span]})
+    _move_role(view, events, CLAIMED_BY, BLAMED_ON, lambda sentence: not knowledge.is_claim(sentence, reported=True))
 
 
 def _one_role(view: _View, events: List[_Event], knowledge: Knowledge) -> None:
