@@ -70,13 +70,13 @@ def test_no_entities_no_events(knowledge):
     assert build_events(NLP("Rien à signaler."), knowledge) == []
 
 
-def _two_attacks_then(knowledge, closing, anaphor, plural_anaphors=True, relation="CLAIMED_BY"):
+def _two_attacks_then(knowledge, closing, anaphor, plural_anaphors=True, relation="CLAIMED_BY", **switches):
     text = ("Deux drones ont visé l'aéroport d'Erbil. Un obus est tombé sur la garnison d'Al-Tanf. " + closing)
     doc = annotated_doc(NLP, text, [
         ("Deux drones", "WEAPON"), ("ont visé", "ATTACK"), ("l'aéroport d'Erbil", "BASE"), ("Un obus", "WEAPON"),
         ("est tombé", "ATTACK"), ("la garnison d'Al-Tanf", "BASE"), (anaphor, "ATTACK"), ("Kataeb Hezbollah", "ACTOR")],
         [(1, 0, "USES"), (1, 2, "TARGETS"), (4, 3, "USES"), (4, 5, "TARGETS"), (6, 7, relation)])
-    return build_events(doc, knowledge, plural_anaphors=plural_anaphors)
+    return build_events(doc, knowledge, plural_anaphors=plural_anaphors, **switches)
 
 
 def test_definite_plural_mention_gives_its_claimant_to_the_attack_just_reported(knowledge):
@@ -129,10 +129,14 @@ def test_plural_anaphors_switch_and_generic_plurals_give_nobody(knowledge):
 
 
 def test_plural_anaphor_keeps_its_accused(knowledge):
-    """D28 carries claims only: "ces attaques sont imputées à X" attributes the campaign (measured)."""
+    """D28 carries claims only: the relations' BLAMED_ON of "ces attaques" stays the anaphor's (measured); an
+    attribution frame ("impute ces attaques à X", D37) names the accused of every attack it points back to."""
+    events = _two_attacks_then(knowledge, "Washington impute ces attaques à Kataeb Hezbollah.", "attaques",
+                               relation="BLAMED_ON", attributions=False)
+    assert all(e["blamed_on"] == [] and e["claimed_by"] == [] for e in events)
     events = _two_attacks_then(knowledge, "Washington impute ces attaques à Kataeb Hezbollah.", "attaques",
                                relation="BLAMED_ON")
-    assert all(e["blamed_on"] == [] and e["claimed_by"] == [] for e in events)
+    assert all([a["text"] for a in e["blamed_on"]] == ["Kataeb Hezbollah"] and e["claimed_by"] == [] for e in events)
 
 
 def _attack_with_actor(knowledge, closing, claim_sentences=True, relation="BLAMED_ON", **options):

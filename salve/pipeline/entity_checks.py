@@ -64,6 +64,7 @@ from typing import List, Optional, Set
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .attribution import accused_candidates
 from .datelines import datelines as find_datelines
 from .knowledge import normalise
 from .knowledge_component import KnowledgeComponent
@@ -217,21 +218,22 @@ def _before_line_break(ent: Span) -> Optional[Span]:
                   default_config={"attack_cues": False, "person_weapons": True, "actor_bases": False,
                                   "armed_groups": True, "layout": True,
                                   "attacker_phrases": True, "media_names": True, "bare_auxiliaries": True,
-                                  "installation_words": True, "partitive_victims": True})
+                                  "installation_words": True, "partitive_victims": True, "accused_actors": True})
 def make_entity_checks(nlp: Language, name: str, attack_cues: bool, person_weapons: bool,
                        actor_bases: bool, armed_groups: bool, layout: bool, attacker_phrases: bool,
                        media_names: bool, bare_auxiliaries: bool, installation_words: bool,
-                       partitive_victims: bool) -> "EntityChecks":
+                       partitive_victims: bool, accused_actors: bool) -> "EntityChecks":
     return EntityChecks(nlp, name, attack_cues, person_weapons, actor_bases, armed_groups, layout, attacker_phrases,
-                        media_names, bare_auxiliaries, installation_words, partitive_victims)
+                        media_names, bare_auxiliaries, installation_words, partitive_victims, accused_actors)
 
 
 class EntityChecks(KnowledgeComponent):
     def __init__(self, nlp: Language, name: str, attack_cues: bool = False, person_weapons: bool = True,
                  actor_bases: bool = False, armed_groups: bool = True, layout: bool = True,
                  attacker_phrases: bool = True, media_names: bool = True, bare_auxiliaries: bool = True,
-                 installation_words: bool = True, partitive_victims: bool = True):
+                 installation_words: bool = True, partitive_victims: bool = True, accused_actors: bool = True):
         super().__init__(nlp, name)
+        self.accused_actors = accused_actors
         self.partitive_victims = partitive_victims
         self.installation_words = installation_words
         self.media_names = media_names
@@ -278,7 +280,8 @@ class EntityChecks(KnowledgeComponent):
         adders = ((self.attack_cues and bool(self._attack_words), self.cued_attacks),
                   (self.armed_groups, self.attributed_groups),
                   (self.partitive_victims, partitive_victims),
-                  (self.attacker_phrases, find_attacker_phrases))
+                  (self.attacker_phrases, find_attacker_phrases),
+                  (self.accused_actors, self.accused))
         for enabled, add in adders:
             added = add(doc, ents) if enabled else []
             if added:
@@ -311,6 +314,11 @@ class EntityChecks(KnowledgeComponent):
                 out.append(span)
                 taken.update(range(span.start, span.end))
         return out
+
+    def accused(self, doc: Doc, ents: List[Span]) -> List[Span]:
+        """ACTOR spans for the unlabelled accused of attribution frames ("attribuée à des « groupes soutenus par
+        l'Iran »", "a accusé l'Iran d'être derrière", D37, `attribution.py`)."""
+        return [span for span, _ in accused_candidates(doc, self.knowledge, ents)]
 
     def cued_attacks(self, doc: Doc, ents: List[Span]) -> List[Span]:
         """ATTACK spans for unlabelled attack cue words in sentences with a BASE or WEAPON."""

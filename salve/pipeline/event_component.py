@@ -11,14 +11,14 @@ from .labels import ACTOR
 @Language.factory("salve_events", assigns=["doc._.events"], requires=["doc.ents", "doc._.relations"],
                   default_config={"casualty_conventions": True, "background_filter": True, "orphan_arguments": True,
                                   "plural_anaphors": True, "claim_sentences": True, "one_role": False,
-                                  "role_actors": True, "claims_need_cue": True})
+                                  "role_actors": True, "claims_need_cue": True, "attributions": True})
 def make_event_builder(nlp: Language, name: str, casualty_conventions: bool, background_filter: bool,
                        orphan_arguments: bool, plural_anaphors: bool, claim_sentences: bool, one_role: bool,
-                       role_actors: bool, claims_need_cue: bool) -> "EventBuilder":
+                       role_actors: bool, claims_need_cue: bool, attributions: bool) -> "EventBuilder":
     return EventBuilder(nlp, name, casualty_conventions=casualty_conventions, background_filter=background_filter,
                         orphan_arguments=orphan_arguments, plural_anaphors=plural_anaphors,
                         claim_sentences=claim_sentences, one_role=one_role, role_actors=role_actors,
-                        claims_need_cue=claims_need_cue)
+                        claims_need_cue=claims_need_cue, attributions=attributions)
 
 
 class EventBuilder(KnowledgeComponent):
@@ -27,7 +27,8 @@ class EventBuilder(KnowledgeComponent):
     an ablation: `spacy.load(path, config={"components": {"salve_events": {"background_filter": False}}})`;
     `plural_anaphors` (D28: "Les tirs ont été revendiqués par X" gives X to the attack just reported)
     `claim_sentences` (D29: blame in a claim sentence is a claim) and `claims_need_cue` (D33: a claim without a
-    claim cue in its sentence is blame) likewise; `one_role` (an actor is the
+    claim cue in its sentence is blame) and `attributions` (D37: the object of "attribuée à X", "accuse X" is
+    blamed, its subject is not) likewise; `one_role` (an actor is the
     claimant or the accused of an event, not both) is off: measured and left off (README).
 
     With `role_actors`, an ACTOR entity that no relation reaches and that no event takes as claimant or accused is
@@ -39,8 +40,10 @@ class EventBuilder(KnowledgeComponent):
 
     def __init__(self, nlp: Language, name: str, *, casualty_conventions: bool = True, background_filter: bool = True,
                  orphan_arguments: bool = True, plural_anaphors: bool = True, claim_sentences: bool = True,
-                 one_role: bool = False, role_actors: bool = True, claims_need_cue: bool = True):
+                 one_role: bool = False, role_actors: bool = True, claims_need_cue: bool = True,
+                 attributions: bool = True):
         super().__init__(nlp, name)
+        self.attributions = attributions
         self.role_actors = role_actors
         self.casualty_conventions = casualty_conventions
         self.background_filter = background_filter
@@ -53,7 +56,7 @@ class EventBuilder(KnowledgeComponent):
     def __call__(self, doc: Doc) -> Doc:
         doc._.events = build_events(doc, self.knowledge, self.casualty_conventions, self.background_filter,
                                     self.orphan_arguments, self.plural_anaphors, self.claim_sentences, self.one_role,
-                                    self.claims_need_cue)
+                                    self.claims_need_cue, self.attributions)
         if self.role_actors:
             _drop_roleless_actors(doc)
         return doc

@@ -33,6 +33,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Set, Tuple
 
 from spacy.tokens import Doc, Span
 
+from .attribution import attribution_frames
 from .background import MONTH_PATTERN, YEAR_PATTERN, hits_civilians, is_background, is_plural, protected_sentences
 from .casualties import BOTH, casualty_figures, conjoined, cue_kind, is_attacker, last_counted, no_victim_statements, revises, span_kind
 from .casualties import INJURED as INJURED_KIND
@@ -549,6 +550,50 @@ def _claims_without_cue(view: _View, events: List[_Event], knowledge: Knowledge)
     _move_role(view, events, CLAIMED_BY, BLAMED_ON, lambda sentence: not knowledge.is_claim(sentence, reported=True))
 
 
+def _is_demonstrative_plural(mention: Span) -> bool:
+    """ "ces attaques", "les tirs", "ces deux attaques": a plural mention that points back to the attacks reported."""
+    doc, i = mention.doc, mention.start
+    before = [normalise(doc[j].text) for j in range(max(0, i - 2), i)]
+    return is_plural(mention) and bool(before) and (before[-1] in _ANAPHORIC or (
+        len(before) == 2 and before[0] in _ANAPHORIC and (number_word(before[1]) or 0) > 1))
+
+
+def _attributions(doc: Doc, view: _View, events: List[_Event], knowledge: Knowledge) -> None:
+    """The accused of an attribution frame ("l'attribuent au GSIM", "a accusé l'Iran d'être derrière l'attaque",
+    `attribution.py`) is BLAMED_ON, and not CLAIMED_BY unless its sentence claims; the accuser ("L'ANL a accusé …")
+    is not BLAMED_ON (D37). The frame is about the attack mentioned last before it in its sentence: none when that
+    mention is another attack's (background, D20); every attack reported so far after a plural anaphor ("impute ces
+    attaques à", "les attribuent à"); else the event of its sentence."""
+    frames = attribution_frames(doc, knowledge, view.ents, candidates=False)
+    if not frames or not events:
+        return
+    event_of = {(m.start, m.end): event for event in events for m in event.mentions}
+    attacks = sorted((e for e in view.ents if e.label_ == ATTACK), key=lambda e: e.start)
+    for frame in frames:
+        sent = sentence_index(view.bounds, frame.cue.start_char)
+        start, end = view.bounds[sent]
+        before = [a for a in attacks if start <= a.start_char and a.end <= frame.cue.start]
+        after = [a for a in attacks if frame.cue.end <= a.start and a.start_char < end]
+        ref = before[-1] if before else (after[0] if after else None)
+        plural_pronoun = frame.cue.start > 0 and normalise(doc[frame.cue.start - 1].text) == "les"
+        if (ref is not None and _is_demonstrative_plural(ref)) or (not before and plural_pronoun):
+            chosen = [e for e in events if e.first < frame.cue.start]
+        elif ref is not None and (ref.start, ref.end) in event_of:
+            chosen = [event_of[(ref.start, ref.end)]]
+        elif ref is not None and (ref.start, ref.end) in view.others:
+            continue
+        else:
+            n = view.sentence_events.of(sent) if view.sentence_events else None
+            chosen = [events[n]] if n is not None else []
+        claim = knowledge.is_claim(view.text[start:end])
+        for event in chosen:
+            event.merge({BLAMED_ON: [frame.accused]})
+            if not claim and frame.accused in event.args.get(CLAIMED_BY, []):
+                event.args[CLAIMED_BY].remove(frame.accused)
+            if frame.accuser is not None and frame.accuser in event.args.get(BLAMED_ON, []):
+                event.args[BLAMED_ON].remove(frame.accuser)
+
+
 def _one_role(view: _View, events: List[_Event], knowledge: Knowledge) -> None:
     """An actor both claimant and accused of one event ("Les Houthis ont revendiqué l'attaque" and "les Houthis" read
     as blamed elsewhere) keeps one role: the claim when one of its claimant mentions stands in a claim sentence,
@@ -644,7 +689,7 @@ def _target(event: _Event) -> Optional[Dict[str, Any]]:
 def build_events(doc: Doc, knowledge: Knowledge, casualty_conventions: bool = True,
                  background_filter: bool = True, orphan_arguments: bool = True,
                  plural_anaphors: bool = True, claim_sentences: bool = True, one_role: bool = False,
-                 claims_need_cue: bool = True) -> List[EventDict]:
+                 claims_need_cue: bool = True, attributions: bool = True) -> List[EventDict]:
     """JSON-serialisable event records of a doc with entities and `doc._.relations`.
 
     The switches exist for the ablations that decided them (README); all are on in every pipeline."""
@@ -662,6 +707,8 @@ def build_events(doc: Doc, knowledge: Knowledge, casualty_conventions: bool = Tr
         _claims_without_cue(view, events, knowledge)
     if claim_sentences:
         _claims_read_as_blame(view, events, knowledge)
+    if attributions:
+        _attributions(doc, view, events, knowledge)
     if orphan_arguments:
         _attach_orphan_actors(view, events, knowledge)
         _attach_orphan_weapons(view, events, knowledge)
