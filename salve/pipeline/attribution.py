@@ -155,9 +155,8 @@ def attribution_frames(doc: Doc, knowledge: Knowledge, ents: Optional[List[Span]
                 continue
             obj = _object_start(doc, obj, sent.end)
             accused = _accused(doc, knowledge, actors, obj, sent.end, candidates)
-            if accused is None or _of_support(doc, accused) or _pluperfect(doc, i) or (
-                    kind == "object" and _negated_or_agentive(doc, i)) or (kind == "to" and _negated_or_agentive(doc, i)
-                                                                          and _word(doc, i + 1) != "par"):
+            if (accused is None or _of_support(doc, accused) or _pluperfect(doc, i) or _negated(doc, i)
+                    or (kind == "object" and _agentive(doc, i))):
                 continue
             accuser = next((a for a in reversed(actors) if sent.start <= a.start and a.end <= i
                             and not any(doc[k].text in (",", ";", ":") for k in range(a.end, i))), None)
@@ -180,11 +179,14 @@ def _of_support(doc: Doc, accused: Span) -> bool:
     return rest[0] not in _DEED_VERBS and not rest[0].startswith(("l'", "la", "le", "ces", "cette", "cet"))
 
 
-def _negated_or_agentive(doc: Doc, i: int) -> bool:
-    """ "sans attribuer l'incident à", "n'a pas accusé", "accusé par Washington" (the agent is the accuser)."""
-    before = {_word(doc, j) for j in range(max(0, i - 3), i)}
-    after = _word(doc, i + 1) if i + 1 < len(doc) else ""
-    return bool(before & {"sans", "pas", "ni", "jamais"}) or after == "par"
+def _negated(doc: Doc, i: int) -> bool:
+    """ "sans attribuer l'incident à", "n'a pas accusé"."""
+    return bool({_word(doc, j) for j in range(max(0, i - 3), i)} & {"sans", "pas", "ni", "jamais"})
+
+
+def _agentive(doc: Doc, i: int) -> bool:
+    """ "accusé par Washington": the agent of the passive is the accuser."""
+    return i + 1 < len(doc) and _word(doc, i + 1) == "par"
 
 
 def _pluperfect(doc: Doc, i: int) -> bool:

@@ -550,14 +550,6 @@ def _claims_without_cue(view: _View, events: List[_Event], knowledge: Knowledge)
     _move_role(view, events, CLAIMED_BY, BLAMED_ON, lambda sentence: not knowledge.is_claim(sentence, reported=True))
 
 
-def _is_demonstrative_plural(mention: Span) -> bool:
-    """ "ces attaques", "les tirs", "ces deux attaques": a plural mention that points back to the attacks reported."""
-    doc, i = mention.doc, mention.start
-    before = [normalise(doc[j].text) for j in range(max(0, i - 2), i)]
-    return is_plural(mention) and bool(before) and (before[-1] in _ANAPHORIC or (
-        len(before) == 2 and before[0] in _ANAPHORIC and (number_word(before[1]) or 0) > 1))
-
-
 def _attributions(doc: Doc, view: _View, events: List[_Event], knowledge: Knowledge) -> None:
     """The accused of an attribution frame ("l'attribuent au GSIM", "a accusé l'Iran d'être derrière l'attaque",
     `attribution.py`) is BLAMED_ON, and not CLAIMED_BY unless its sentence claims; the accuser ("L'ANL a accusé …")
@@ -576,7 +568,7 @@ def _attributions(doc: Doc, view: _View, events: List[_Event], knowledge: Knowle
         after = [a for a in attacks if frame.cue.end <= a.start and a.start_char < end]
         ref = before[-1] if before else (after[0] if after else None)
         plural_pronoun = frame.cue.start > 0 and normalise(doc[frame.cue.start - 1].text) == "les"
-        if (ref is not None and _is_demonstrative_plural(ref)) or (not before and plural_pronoun):
+        if (ref is not None and is_plural(ref) and _anaphor_scope(ref)) or (not before and plural_pronoun):
             chosen = [e for e in events if e.first < frame.cue.start]
         elif ref is not None and (ref.start, ref.end) in event_of:
             chosen = [event_of[(ref.start, ref.end)]]
