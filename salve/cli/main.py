@@ -315,11 +315,14 @@ def fuzz(model: str = typer.Option("training/rules", help="Pipeline for the pipe
 @app.command("agreement")
 def agreement(annotation_a: List[Path] = typer.Argument(..., exists=True, help="Annotation A file(s), then B last"),
               out: Optional[Path] = typer.Option(None, help="Write the report (Markdown) here"),
-              subset: bool = typer.Option(False, help="Only the documents of A that B annotated (a sample)")) -> None:
+              subset: bool = typer.Option(False, help="Only the documents of A that B annotated (a sample)"),
+              knowledge: Path = typer.Option(Path("corpus/knowledge"), exists=True, file_okay=False,
+                                             help="Names of one entry agree (as in evaluate-news)")) -> None:
     """Inter-annotator agreement of two annotations of the same documents (the last file is annotation B)."""
     from salve.corpus.files import load_records
     from salve.corpus.format import doc_id_of
     from salve.evaluation.agreement import agreement_report
+    from salve.pipeline.knowledge import Knowledge
 
     if len(annotation_a) < 2:
         msg.fail("give annotation A (one or more files) and then annotation B", exits=1)
@@ -334,7 +337,7 @@ def agreement(annotation_a: List[Path] = typer.Argument(..., exists=True, help="
         if skipped:
             msg.warn(f"{len(skipped)} document(s) left out: their text changed after B's copy was made: {', '.join(skipped)}")
     try:
-        text = agreement_report(records_a, records_b)
+        text = agreement_report(records_a, records_b, Knowledge.from_dir(knowledge))
     except ValueError as err:
         msg.fail(str(err), exits=1)
     if skipped:

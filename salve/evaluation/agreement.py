@@ -6,12 +6,16 @@
 Agreement is F1 with one annotator taken as reference (F1 is symmetric): entities exact and overlapping,
 relations with exact endpoints and with endpoints matched by overlap. Every disagreement is listed so that
 reconciliation can go through them one by one. Where both annotations carry event gold (`meta.gold_events`,
-guideline D24), the agreement on attacked targets and on each headline slot is reported too.
+guideline D24), the agreement on attacked targets and on each headline slot is reported too, with names
+matched as `salve evaluate-news` matches them (containment, or one knowledge-base entry: "le SBU" and "Service de
+sécurité d'Ukraine"). Sets of event facts only (no document with entities in either annotation) get no entity
+and relation tables: they would be all zeros.
 """
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from salve.corpus.format import Record, doc_id_of
 from salve.evaluation.news_metrics import names_contain
+from salve.pipeline.knowledge import Knowledge
 from salve.pipeline.labels import ENTITY_LABELS, RELATION_TYPES
 from salve.pipeline.scoring import (
     add_counts,
@@ -50,8 +54,17 @@ def disagreements(a: Record, b: Record) -> List[str]:
     return lines
 
 
-def event_gold_agreement(pairs: List[Tuple[Record, Record]]) -> List[str]:
-    """Targets (F1, texts matched by containment) and headline slots (share of documents where A and B agree)."""
+def _same_name(a: Optional[str], b: Optional[str], kb: Knowledge, kind: str) -> bool:
+    """One installation or actor: names contain each other, or both link to one knowledge-base entry."""
+    if names_contain(a, b) or a == b:
+        return True
+    link = kb.link_installation if kind == "installation" else kb.link_actor
+    entry_a, entry_b = (link(a), link(b)) if a and b else (None, None)
+    return bool(entry_a and entry_b and entry_a["id"] == entry_b["id"])
+
+
+def event_gold_agreement(pairs: List[Tuple[Record, Record]], kb: Knowledge) -> List[str]:
+    """Targets (F1) and headline slots (share of documents where A and B agree), with every difference listed."""
     tp = only_a = only_b = 0
     slots: Dict[str, List[bool]] = {}
     details = []
@@ -60,18 +73,20 @@ def event_gold_agreement(pairs: List[Tuple[Record, Record]]) -> List[str]:
         if ga is None or gb is None:
             continue
         ta, tb = list(ga.get("targets") or []), list(gb.get("targets") or [])
-        matched = [t for t in ta if any(names_contain(t, u) for u in tb)]
-        tp, only_a = tp + len(matched), only_a + len(ta) - len(matched)
-        only_b += sum(1 for u in tb if not any(names_contain(t, u) for t in ta))
+        missed_by_b = [t for t in ta if not any(_same_name(t, u, kb, "installation") for u in tb)]
+        missed_by_a = [u for u in tb if not any(_same_name(t, u, kb, "installation") for t in ta)]
+        tp, only_a, only_b = tp + len(ta) - len(missed_by_b), only_a + len(missed_by_b), only_b + len(missed_by_a)
+        details += [f"- {doc_id_of(a)} target only A: {t!r}" for t in missed_by_b]
+        details += [f"- {doc_id_of(a)} target only B: {u!r}" for u in missed_by_a]
         ha, hb = ga.get("headline"), gb.get("headline")
         slots.setdefault("headline present", []).append((ha is None) == (hb is None))
         if ha and hb:
             for key in ("target", "weapon_type", "weapon_count", "killed", "injured", "claimed_by", "blamed_on", "unclaimed"):
                 va, vb = ha.get(key), hb.get(key)
                 if key == "target":
-                    same = names_contain(va, vb) or va == vb
+                    same = _same_name(va, vb, kb, "installation")
                 elif key in ("claimed_by", "blamed_on"):
-                    same = (not va and not vb) or any(names_contain(x, y) for x in va or [] for y in vb or [])
+                    same = (not va and not vb) or any(_same_name(x, y, kb, "actor") for x in va or [] for y in vb or [])
                 else:
                     same = va == vb
                 slots.setdefault(key, []).append(same)
@@ -83,10 +98,12 @@ def event_gold_agreement(pairs: List[Tuple[Record, Record]]) -> List[str]:
     lines = ["## Event gold (D24)", "", f"Attacked targets: F1 {f:.3f} (both {tp}, only A {only_a}, only B {only_b}).", "",
              "| headline slot | agreement | documents |", "|---|---|---|"]
     lines += [f"| {key} | {sum(v) / len(v):.3f} | {len(v)} |" for key, v in slots.items()]
-    return lines + ["", "Headline slot differences:", ""] + (details or ["- none"]) + [""]
+    return lines + ["", "Differences (targets, headline slots):", ""] + (details or ["- none"]) + [""]
 
 
-def agreement_report(records_a: List[Record], records_b: List[Record]) -> str:
+def agreement_report(records_a: List[Record], records_b: List[Record], kb: Optional[Knowledge] = None) -> str:
+    """The Markdown report; `kb` (default: empty) lets names of one entry agree, as in `salve evaluate-news`."""
+    kb = kb or Knowledge({})
     by_id_b = {doc_id_of(r): r for r in records_b}
     missing = [doc_id_of(r) for r in records_a if doc_id_of(r) not in by_id_b]
     missing += [doc_id_of(r) for r in records_b if doc_id_of(r) not in {doc_id_of(a) for a in records_a}]
@@ -103,15 +120,20 @@ def agreement_report(records_a: List[Record], records_b: List[Record]) -> str:
         for mode in ("exact", "overlap"):
             add_counts(ent_counts[mode], count_entities(ea, eb, mode))
             add_counts(rel_counts[mode], count_relations(ra, rb, ea, eb, mode))
-        details.append(f"### {doc_id_of(a)}\n" + "\n".join(disagreements(a, b) or ["- no disagreement"]))
+        if ea or eb:
+            details.append(f"### {doc_id_of(a)}\n" + "\n".join(disagreements(a, b) or ["- no disagreement"]))
     parts = ["# Inter-annotator agreement", "",
              f"{len(records_a)} documents. A is taken as reference: 'only A' are A's spans B did not mark "
              "(counted as B's false negatives), 'only B' the reverse. F1 is symmetric.", ""]
-    for mode in ("exact", "overlap"):
-        parts += [f"## Entities, {mode} match", ""] + _fmt(summarise(ent_counts[mode], list(ENTITY_LABELS)), list(ENTITY_LABELS)) + [""]
-    for mode in ("exact", "overlap"):
-        title = "exact endpoints" if mode == "exact" else "endpoints matched by overlap"
-        parts += [f"## Relations, {title}", ""] + _fmt(summarise(rel_counts[mode], list(RELATION_TYPES)), list(RELATION_TYPES)) + [""]
-    parts += event_gold_agreement([(a, by_id_b[doc_id_of(a)]) for a in records_a])
-    parts += ["## Disagreements", ""] + details
+    if details:
+        for mode in ("exact", "overlap"):
+            parts += [f"## Entities, {mode} match", ""] + _fmt(summarise(ent_counts[mode], list(ENTITY_LABELS)), list(ENTITY_LABELS)) + [""]
+        for mode in ("exact", "overlap"):
+            title = "exact endpoints" if mode == "exact" else "endpoints matched by overlap"
+            parts += [f"## Relations, {title}", ""] + _fmt(summarise(rel_counts[mode], list(RELATION_TYPES)), list(RELATION_TYPES)) + [""]
+    else:
+        parts += ["Event facts only: neither annotation has entities, so there are no entity or relation tables.", ""]
+    parts += event_gold_agreement([(a, by_id_b[doc_id_of(a)]) for a in records_a], kb)
+    if details:
+        parts += ["## Disagreements", ""] + details
     return "\n".join(parts) + "\n"
