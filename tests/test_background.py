@@ -129,7 +129,10 @@ def test_a_site_described_in_apposition_is_the_same_attack(knowledge):
     # D30: hosted ("X, qui abrite une base …") and indefinite appositions ("X, un aérodrome …") describe X again,
     # so the casualties of the next sentence are X's.
     for between, site in ((", qui abrite ", "une base de la coalition menée par les États-Unis"),
-                          (", ", "un aérodrome de la coalition situé près de Rmeilan"), (" (", "une position avancée")):
+                          (", ", "un aérodrome de la coalition situé près de Rmeilan"), (" (", "une position avancée"),
+                          # D38: a definite description that ranks the site ("la plus grande base", "le principal camp")
+                          (", ", "la plus grande base de la coalition dans le Kurdistan"),
+                          (", ", "l'une des bases de la coalition dans le Nord")):
         text = f"Des roquettes ont frappé mardi l'aéroport international d'Erbil{between}{site}. Trois soldats ont été blessés."
         ents = [("Des roquettes", "WEAPON"), ("ont frappé", "ATTACK"), ("l'aéroport international d'Erbil", "BASE"),
                 (site, "BASE"), ("Trois soldats", "CASUALTY")]
@@ -195,3 +198,37 @@ def test_a_site_named_twice_outside_the_gazetteer_is_one_attack(knowledge):
     rels = [(0, 1, "TARGETS"), (0, 2, "INJURED"), (4, 3, "USES"), (4, 5, "TARGETS"), (6, 7, "KILLED")]
     (event,) = _events(knowledge, text, ents, rels)
     assert event["target"]["text"] == "la base de la MONUSCO à Mubambiro" and _counts(event) == (0, 4)
+
+
+def test_a_description_beside_a_named_target_of_the_same_mention_is_that_site(knowledge):
+    # D38: "la base de la coalition située dans l'enceinte de l'aéroport d'Erbil" is one site, not the earlier
+    # attack's base described again; coordinated sites stay two
+    first = "Trois drones ont frappé la base aérienne d'Aïn al-Asad. "
+    for between, expected in ((" située dans l'enceinte de ", ["la base aérienne d'Aïn al-Asad", "l'aéroport d'Erbil"]),
+                              (" et ", ["la base aérienne d'Aïn al-Asad", "l'aéroport d'Erbil"])):
+        text = first + f"Deux roquettes ont visé la base de la coalition{between}l'aéroport d'Erbil."
+        ents = [("Trois drones", "WEAPON"), ("ont frappé", "ATTACK"), ("la base aérienne d'Aïn al-Asad", "BASE"),
+                ("Deux roquettes", "WEAPON"), ("ont visé", "ATTACK"), ("la base de la coalition", "BASE"),
+                ("l'aéroport d'Erbil", "BASE")]
+        rels = [(1, 0, "USES"), (1, 2, "TARGETS"), (4, 3, "USES"), (4, 5, "TARGETS"), (4, 6, "TARGETS")]
+        events = _events(knowledge, text, ents, rels)
+        assert _targets(events) == expected, between
+        if between != " et ":  # the rockets are the airport's, not also Aïn al-Asad's
+            assert [[w["text"] for w in e["weapons"]] for e in events] == [["Trois drones"], ["Deux roquettes"]]
+
+
+def test_an_indefinite_mention_with_only_actors_after_the_news_says_who_did_it(knowledge):
+    # D38: "Boko Haram a lancé une attaque d'envergure" in the next sentence is the attack just reported; in the news
+    # sentence itself ("dans un contexte de craintes d'une attaque de l'Iran") it is another one
+    news = "Des assaillants ont attaqué le camp militaire de Tchoukoutalia, tuant vingt soldats."
+    for later, blamed in ((" « Boko Haram a lancé une attaque d'envergure contre nos positions », a dit le ministre.", ["Boko Haram"]),
+                           ("", [])):
+        text = (news[:-1] + ", dans un contexte de craintes d'une attaque de l'Iran." if not later else news + later)
+        ents = [("ont attaqué", "ATTACK"), ("le camp militaire de Tchoukoutalia", "BASE"), ("vingt soldats", "CASUALTY")]
+        if later:
+            ents += [("Boko Haram", "ACTOR"), ("attaque", "ATTACK")]
+        else:
+            ents += [("attaque", "ATTACK"), ("l'Iran", "ACTOR")]
+        rels = [(0, 1, "TARGETS"), (0, 2, "KILLED"), (4, 3, "BLAMED_ON") if later else (3, 4, "BLAMED_ON")]
+        events = _events(knowledge, text, ents, rels)
+        assert [a["text"] for a in events[0]["blamed_on"]] == blamed, later

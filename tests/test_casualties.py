@@ -36,6 +36,10 @@ def _counts(event):
     ("L'attaque n'a fait ni victime ni dégât.", (0, 0)),
     # D30
     ("L'attaque n'a fait aucune victime mortelle.", (0, None)),
+    # the verb before its negated object: "n'a pas fait de blessés", "n'ont pas causé de morts"
+    ("Le tir n'a pas fait de blessés.", (None, 0)),
+    ("Les obus n'ont pas causé de morts, selon l'armée.", (0, None)),
+    ("La salve n'a provoqué aucune victime.", (0, 0)),
 ])
 def test_no_victim_statements_without_a_casualty_mention(knowledge, statement, expected):
     text = f"Trois roquettes ont frappé {BASE}. {statement}"
@@ -153,6 +157,7 @@ def test_the_first_figure_stands_unless_a_later_one_revises_it(knowledge):
         return _counts(event)[0]
     assert killed("Des sources médicales font état de six morts.") == 3      # another source
     assert killed("Le bilan s'est alourdi à six morts dans la soirée.") == 6  # a revision
+    assert killed("Trois blessés ont succombé, ce qui porte le bilan à six morts.") == 6
 
 
 def test_a_strike_on_a_civilian_place_gives_its_victims_to_no_event(knowledge):
@@ -205,3 +210,25 @@ def test_an_orphan_fills_the_kind_the_related_mentions_do_not_say(knowledge, rel
             ("ont frappé", "ATTACK"), ("Aucun soldat", "CASUALTY")]
     rels = [(1, 2, "TARGETS"), (4, 3, "USES")] + ([(1, 0, relation)] if relation else [])
     assert _counts(_event(knowledge, text, ents, rels)) == expected
+
+
+def test_victims_after_a_group_said_unharmed_give_the_figure(knowledge):
+    # D38: the orphan's positive figure fills a relation only said of a group left unharmed
+    text = (f"Des roquettes ont frappé {BASE} : aucun militaire de la coalition n'a été blessé. "
+            "Deux employés irakiens ont en revanche été légèrement blessés par des éclats.")
+    ents = [("Des roquettes", "WEAPON"), ("ont frappé", "ATTACK"), (BASE, "BASE"), ("aucun militaire de la coalition", "CASUALTY"),
+            ("Deux employés irakiens", "CASUALTY")]
+    assert _counts(_event(knowledge, text, ents, [(1, 0, "USES"), (1, 2, "TARGETS"), (1, 3, "INJURED")])) == (None, 2)
+    # a related positive figure is not replaced by an orphan
+    text = text.replace("aucun militaire de la coalition n'a été blessé", "trois militaires de la coalition ont été blessés")
+    ents[3] = ("trois militaires de la coalition", "CASUALTY")
+    assert _counts(_event(knowledge, text, ents, [(1, 0, "USES"), (1, 2, "TARGETS"), (1, 3, "INJURED")])) == (None, 3)
+
+
+def test_a_later_figure_after_nobody_at_all_was_hurt_is_another_sources(knowledge):
+    # D27 and D38: "sans faire ni victimes ni dégâts" is said of everyone; a later positive figure does not replace it
+    text = (f"Trois drones ont visé {BASE} « sans faire ni victimes ni dégâts », selon l'armée. "
+            "Une ONG a toutefois fait état de deux militaires blessés par des éclats.")
+    ents = [("Trois drones", "WEAPON"), ("ont visé", "ATTACK"), (BASE, "BASE"), ("ni victimes ni dégâts", "CASUALTY"),
+            ("deux militaires", "CASUALTY")]
+    assert _counts(_event(knowledge, text, ents, [(1, 0, "USES"), (1, 2, "TARGETS"), (1, 3, "INJURED")])) == (0, 0)

@@ -106,6 +106,20 @@ def test_layout_drops_entities_in_a_dateline_and_cuts_entities_at_a_line_break(k
         assert [(e.text, e.label_) for e in doc.ents] == expected
 
 
+def test_layout_cuts_a_span_before_a_comma_or_quote_but_keeps_weapons_whole(knowledge):
+    """D38: "les forces armées jordaniennes, évoquant de « légers dégâts" is the actor and the next clause."""
+    nlp = spacy.blank("fr")
+    text = "Selon les forces armées jordaniennes, évoquant de « légers dégâts », deux drones, des Shahed, ont frappé « la base »."
+    ents = [("les forces armées jordaniennes, évoquant de « légers dégâts", "ACTOR"), ("deux drones, des Shahed", "WEAPON"),
+            ("« la base", "BASE")]
+    for layout, expected in ((True, ["les forces armées jordaniennes", "deux drones, des Shahed", "la base"]),
+                             (False, [t for t, _ in ents])):
+        checks = EntityChecks(nlp, "salve_entity_checks", layout=layout)
+        checks.knowledge = knowledge
+        doc = checks(annotated_doc(nlp, text, ents))
+        assert [e.text for e in doc.ents] == expected
+
+
 def test_generic_attackers_become_actors_as_agent_or_subject_of_an_attack(knowledge):
     """D22: "attaqué par des combattants jihadistes", "Des éléments de la secte Boko Haram ... ont attaqué"; not a
     bare "des hommes", not a phrase in a sentence without an attack, not over an existing entity."""
@@ -134,7 +148,8 @@ def test_media_names_and_bare_auxiliaries_are_no_entities(knowledge):
                                  ("le site de Harir", "BASE"), ("a aussi été visé", "ATTACK"),
                                  ("la base de Tall Baidar", "BASE")]),
                          (False, ents)):
-        checks = EntityChecks(nlp, "salve_entity_checks", media_names=on, bare_auxiliaries=on, installation_words=False)
+        checks = EntityChecks(nlp, "salve_entity_checks", media_names=on, bare_auxiliaries=on, installation_words=False,
+                                  layout=False)
         checks.knowledge = knowledge
         doc = checks(annotated_doc(nlp, text, ents))
         assert [(e.text, e.label_) for e in doc.ents] == expected
@@ -170,3 +185,18 @@ def test_partitive_pronouns_of_victims_become_casualties(knowledge):
                                                                          *added[1:]]
         if on:
             assert [e.start_char for e in doc.ents if e.text == "trois d'entre eux"] == [text.rindex("trois d'entre eux")]
+
+
+def test_counted_victims_before_their_verb_become_casualties(knowledge):
+    """D38: "Une quarantaine de militaires tchadiens ont été tués" after a dateline; not munitions, not "les deux
+    militaires" (already counted), not a negation, not a span the recogniser labelled."""
+    nlp = spacy.blank("fr")
+    text = ("N'DJAMENA - Une quarantaine de militaires tchadiens ont été tués. Au moins 14 roquettes ont été tirées. "
+            "Les deux militaires ont été blessés. Aucun soldat n'a été blessé. Un casque bleu a été légèrement blessé. "
+            "Trois soldats sont morts.")
+    ents = [("Trois soldats", "CASUALTY")]
+    for on, added in ((True, ["Une quarantaine de militaires tchadiens", "Un casque bleu"]), (False, [])):
+        checks = EntityChecks(nlp, "salve_entity_checks", counted_victims=on)
+        checks.knowledge = knowledge
+        doc = checks(annotated_doc(nlp, text, ents))
+        assert [e.text for e in doc.ents if e.label_ == "CASUALTY"] == [*added, "Trois soldats"]

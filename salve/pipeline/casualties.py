@@ -38,7 +38,7 @@ _NEGATION_AFTER = re.compile(r"^[^,;.]{0,6}\b(n'|ne )")
 # Statements that nobody was killed / hurt, carried or not by a CASUALTY mention.
 # "no victim" in its common forms, shared by the statements of both kinds and of killed only ("… mortelle")
 _NO_VICTIM = (r"aucune victime|pas de victimes?|sans (faire |causer |provoquer )?(de |d')?victimes?|"
-              r"n'a (pas )?fait (de |aucune )?victimes?|n'ont (pas )?fait (de |aucune )?victimes?")
+              r"n'(a|ont) (pas )?(fait|cause|provoque) (de |aucune )?victimes?")
 _NO_VICTIMS = [
     (re.compile(r"\b(ni morts?,? ni bless\w+|sans (faire |causer |provoquer )?(de |d')?(morts? )?ni (de )?bless\w+|"
                 r"ni bless\w+,? ni morts?)\b"), BOTH),
@@ -52,8 +52,10 @@ _NO_VICTIMS = [
                 r"n'(a|ont) (fait|cause|provoque) ni (morts?|tues?|victimes?)|indemnes?|sains? et saufs?|saines? et sauves?)\b"),
      BOTH),
     (re.compile(r"\b(aucun bless\w+|pas de bless\w+|sans (faire |causer )?de bless\w+|"
-                r"n'(a|ont) (pas )?ete bless\w+|n'(a|ont) fait (aucun|pas de) bless\w+|personne n'a ete blesse)\b"), INJURED),
-    (re.compile(r"\b(aucun mort|pas de morts?|aucun tue|sans (faire |causer )?de morts?|n'(a|ont) fait aucun mort|personne n'a ete tue)\b"),
+                r"n'(a|ont) (pas )?ete bless\w+|n'(a|ont) (fait|cause|provoque) aucun bless\w+|"
+                r"n'(a|ont) pas (fait|cause|provoque) de bless\w+|personne n'a ete blesse)\b"), INJURED),
+    (re.compile(r"\b(aucun mort|pas de morts?|aucun tue|sans (faire |causer )?de morts?|n'(a|ont) (fait|cause|provoque) aucun mort|"
+                r"n'(a|ont) pas (fait|cause|provoque) de morts?|personne n'a ete tue)\b"),
      KILLED),
 ]
 
@@ -128,7 +130,7 @@ def span_kind(span: Span, sent: Tuple[int, int], relation_kind: str, text: Optio
     own = cue_kind(normalise(span.text))
     if own in (KILLED, INJURED):
         return own
-    before, after = _window(span, sent, span.doc.text if text is None else text, before=30, after=30)
+    before, after = _window(span, sent, span.doc.text if text is None else text, before=30, after=45)
     after_kind = cue_kind(re.split(r"[,;]|\bet\b|\bainsi qu", after, maxsplit=1)[0]) if after else None
     if after_kind in (KILLED, INJURED):
         return after_kind
@@ -174,7 +176,7 @@ def casualty_figures(mentions: Sequence[Tuple[Span, str]], sentence_of, bounds,
 # A sentence that revises an earlier toll: "selon un nouveau bilan", "le bilan s'est alourdi à", "porté à".
 _REVISION = re.compile(r"\b(nouveau bilan|dernier bilan|bilan (provisoire |officiel )?(s'est |a ete )?(alourdi|aggrave|revu|"
                        r"porte|passe|grimpe|eleve|monte)|s'est (encore )?alourdi|revu a la (hausse|baisse)|porte a|"
-                       r"desormais|finalement|au final|passe a|grimpe a)\b")
+                       r"desormais|finalement|au final|passe a|grimpe a|port\w* (ainsi )?(le|ce) bilan a)\b")
 
 
 def revises(sentence: str) -> bool:
