@@ -232,3 +232,13 @@ def test_a_later_figure_after_nobody_at_all_was_hurt_is_another_sources(knowledg
     ents = [("Trois drones", "WEAPON"), ("ont visé", "ATTACK"), (BASE, "BASE"), ("ni victimes ni dégâts", "CASUALTY"),
             ("deux militaires", "CASUALTY")]
     assert _counts(_event(knowledge, text, ents, [(1, 0, "USES"), (1, 2, "TARGETS"), (1, 3, "INJURED")])) == (0, 0)
+
+
+def test_a_bare_number_that_revises_the_toll_in_the_same_sentence_is_the_figure(knowledge):
+    # D38: "huit militaires blessés … avant de porter ce bilan à onze"
+    text = (f"Un drone a frappé {BASE}. Le Pentagone a d'abord fait état de huit militaires blessés, avant de porter ce "
+            "bilan à onze en fin de journée.")
+    ents = [("Un drone", "WEAPON"), ("a frappé", "ATTACK"), (BASE, "BASE"), ("huit militaires", "CASUALTY")]
+    assert _counts(_event(knowledge, text, ents, [(1, 0, "USES"), (1, 2, "TARGETS"), (1, 3, "INJURED")])) == (None, 11)
+    text = text.replace("avant de porter ce bilan à onze", "dont deux grièvement")
+    assert _counts(_event(knowledge, text, ents, [(1, 0, "USES"), (1, 2, "TARGETS"), (1, 3, "INJURED")])) == (None, 8)

@@ -24,7 +24,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from spacy.tokens import Span
 
 from .knowledge import normalise, normalise_in_place
-from .quantities import parse_quantity
+from .quantities import number_word, parse_quantity
 
 KILLED, INJURED, BOTH = "killed", "injured", "both"
 
@@ -92,9 +92,22 @@ def _window(span: Span, sent: Tuple[int, int], text: str, before: int = 45, afte
             normalise(text[span.end_char:min(sent[1], span.end_char + after)]))
 
 
+# "huit militaires blessés, avant de porter ce bilan à onze": the toll revised by a bare number later in the sentence
+_BARE_REVISION = re.compile(r"\b(port\w*|alourdi\w*|pass\w*|grimp\w*|relev\w*) (ainsi |ensuite |plus tard )?(ce|le|leur|son) "
+                            r"bilan a ([\w-]+)\b")
+
+
 def span_count(span: Span, sent: Tuple[int, int], text: Optional[str] = None) -> Optional[int]:
-    """The figure of a CASUALTY span, with the clause's negation: None when nothing is said."""
+    """The figure of a CASUALTY span, with the clause's negation: None when nothing is said. A bare number that
+    revises it in the rest of its sentence ("huit militaires blessés, avant de porter ce bilan à onze") replaces it
+    (D38)."""
     quantity = parse_quantity(span.text)
+    if quantity.count:
+        rest = normalise(((span.doc.text if text is None else text)[span.end_char:sent[1]]))
+        revision = _BARE_REVISION.search(rest)
+        revised = number_word(revision.group(4)) if revision else None
+        if revised is not None and revised > quantity.count:
+            return revised
     if quantity.count is not None:
         return quantity.count
     before, after = _window(span, sent, span.doc.text if text is None else text)
