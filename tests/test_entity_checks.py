@@ -120,6 +120,22 @@ def test_layout_cuts_a_span_before_a_comma_or_quote_but_keeps_weapons_whole(know
         assert [e.text for e in doc.ents] == expected
 
 
+def test_an_actor_stops_before_an_attack_or_installation_word(knowledge):
+    """D38: a headline actor that runs over its verb and target ("la Résistance islamique frappe la base …") is the
+    actor alone; an actor that is nothing but a determiner before the word is dropped; other labels are kept."""
+    nlp = spacy.blank("fr")
+    text = "Irak : la Résistance islamique frappe la base de Harir. Les bombardements de la base aérienne ont repris."
+    ents = [("la Résistance islamique frappe la base de Harir", "ACTOR"), ("Les bombardements", "ACTOR"),
+            ("la base aérienne", "BASE")]
+    for layout, expected in ((True, [("la Résistance islamique", "ACTOR"), ("la base aérienne", "BASE")]),
+                             (False, [(t, label) for t, label in ents])):
+        checks = EntityChecks(nlp, "salve_entity_checks", layout=layout)
+        checks.knowledge = knowledge
+        checks.setup()
+        doc = checks(annotated_doc(nlp, text, ents))
+        assert [(e.text, e.label_) for e in doc.ents] == expected
+
+
 def test_generic_attackers_become_actors_as_agent_or_subject_of_an_attack(knowledge):
     """D22: "attaqué par des combattants jihadistes", "Des éléments de la secte Boko Haram ... ont attaqué"; not a
     bare "des hommes", not a phrase in a sentence without an attack, not over an existing entity."""
