@@ -1,7 +1,9 @@
 """`salve compare --events`: component options given on the command line keep their JSON types."""
+from pathlib import Path
+
 import pytest
 
-from salve.training.compare import _option_value
+from salve.training.compare import _option_value, compare, markdown
 
 
 @pytest.mark.parametrize("text, value", [
@@ -10,3 +12,17 @@ from salve.training.compare import _option_value
 ])
 def test_option_values_are_read_as_json_else_kept_as_text(text, value):
     assert _option_value(text) == value
+
+
+def test_an_unknown_training_split_is_named_in_the_error(tmp_path):
+    (tmp_path / "noseeds").mkdir()
+    with pytest.raises(FileNotFoundError, match="training split 'nosuch'"):
+        compare([Path("configs/cpu.cfg")], [1], tmp_path, Path("corpus/gold/seeds.spacy"), Path("dev.jsonl"),
+                tmp_path / "out", Path("corpus/knowledge"), train_split="nosuch", event_sets={})
+
+
+def test_a_report_on_a_split_with_the_seeds_says_their_rows_are_not_held_out():
+    runs = {"summary": {"seeds_entities_f": {"mean": 0.8, "sd": 0.01}}, "runs": [{}]}
+    results = {"configs": {"cpu": runs}, "rows": ["seeds_entities_f"]}
+    assert "trained without the seed articles" in markdown(results)
+    assert "not held out" in markdown({**results, "train_split": "final"})

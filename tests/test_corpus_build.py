@@ -42,6 +42,9 @@ def test_folds_never_leak_a_seed_or_its_augmentations():
         assert len(train_ids) == 4 + 12 + len(synthetic) - len(splits["dev"]["dev"])
     dev_ids = {r["meta"]["doc_id"] for r in splits["dev"]["dev"]}
     assert dev_ids and not dev_ids & {r["meta"]["doc_id"] for r in splits["final"]["train"]}
+    noaug = {r["meta"]["doc_id"] for r in splits["noaug"]["train"]}
+    noseeds = {r["meta"]["doc_id"] for r in splits["noseeds"]["train"]}
+    assert noaug == noseeds | {f"s{i}" for i in range(5)} and not noseeds & {f"s{i}" for i in range(5)}
     again = make_splits(seeds, list(reversed(synthetic)), augmented, dev_fraction=0.2)
     assert {r["meta"]["doc_id"] for r in again["dev"]["dev"]} == dev_ids  # independent of order
 

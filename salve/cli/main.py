@@ -110,7 +110,9 @@ def compare(configs: List[Path] = typer.Argument(..., exists=True, help="Trainin
             inference_knowledge: Optional[Path] = typer.Option(None, exists=True, file_okay=False,
                                                                help="Replace the pipelines' knowledge by this folder's (an ablation)"),
             event_set: List[str] = typer.Option([], help="NAME=PATH of event facts to score (repeat; default: the held-out "
-                                                          "facts and the casualty tuning set)")) -> None:
+                                                          "facts and the casualty tuning set)"),
+            train_split: str = typer.Option("noseeds", help="Split trained on: noseeds (default, the protocol), noaug "
+                                                            "(+ the five seeds) or final (+ seeds and augmentations)")) -> None:
     """Configs over several random seeds: models trained without the seeds, scored on all seeds, dev and event facts."""
     from salve.training.compare import compare as run_compare
 
@@ -120,7 +122,7 @@ def compare(configs: List[Path] = typer.Argument(..., exists=True, help="Trainin
             raise typer.BadParameter("--event-set takes NAME=PATH", param_hint="--event-set")
         sets = {name: Path(path) for name, path in (s.split("=", 1) for s in event_set)}
     run_compare(configs, seeds, splits, gold_seeds, devset, output, knowledge, rules if rules and rules.exists() else None,
-                override, gpu_id, reuse, events, report, inference_knowledge, sets)
+                override, gpu_id, reuse, events, report, inference_knowledge, sets, train_split)
 
 
 @app.command("evaluate")

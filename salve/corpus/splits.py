@@ -4,7 +4,9 @@ Fold k tests on seed k alone. It trains on the synthetic training documents, the
 augmentations derived from the other seeds; augmentations of seed k are never used in fold k.
 The final model trains on everything except the synthetic dev split. `noseeds` is the synthetic training part
 alone: models trained on it have seen no seed, so they can be scored on all five seeds at once (the protocol for
-comparing configurations with several random seeds, `salve compare`).
+comparing configurations with several random seeds, `salve compare`). `noaug` is the synthetic training part and
+the five seeds without their augmentations: with `final` and `noseeds`, the ablation of what the real articles and
+their mention-replaced copies add to a model (`salve compare --train-split`).
 """
 import hashlib
 from typing import Dict, List, Sequence
@@ -32,7 +34,7 @@ def in_dev(record: Record, dev_fraction: float) -> bool:
 
 def make_splits(seeds: List[Record], synthetic: List[Record], augmented: List[Record],
                 dev_fraction: float = 0.15) -> Dict[str, Dict[str, List[Record]]]:
-    """{"fold_0": {"train", "test"}, ..., "final": {"train"}, "noseeds": {"train"}, "dev": {"dev"}} (rules above)."""
+    """{"fold_0": {"train", "test"}, ..., "final": {"train"}, "noseeds", "noaug": {"train"}, "dev": {"dev"}} (rules above)."""
     seed_ids = [_meta(r)["doc_id"] for r in seeds]
     dev = [r for r in synthetic if in_dev(r, dev_fraction)]
     synth_train = [r for r in synthetic if not in_dev(r, dev_fraction)]
@@ -44,5 +46,6 @@ def make_splits(seeds: List[Record], synthetic: List[Record], augmented: List[Re
         }
     splits["final"] = {"train": synth_train + seeds + augmented}
     splits["noseeds"] = {"train": synth_train}
+    splits["noaug"] = {"train": synth_train + seeds}
     splits["dev"] = {"dev": dev}
     return splits

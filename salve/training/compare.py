@@ -100,14 +100,20 @@ def _summary(runs: Sequence[Dict[str, Any]], rows: Sequence[str]) -> Dict[str, D
 def compare(configs: Sequence[Path], seeds: Sequence[int], splits: Path, gold_seeds: Path, devset: Path,
             output: Path, knowledge: Path, rules: Optional[Path] = None, override: Sequence[str] = (),
             gpu_id: int = -1, reuse: bool = False, events: Sequence[str] = (), report: str = "compare",
-            inference_knowledge: Optional[Path] = None, event_sets: Optional[Dict[str, Path]] = None) -> Dict[str, Any]:
+            inference_knowledge: Optional[Path] = None, event_sets: Optional[Dict[str, Path]] = None,
+            train_split: str = "noseeds") -> Dict[str, Any]:
     """Train (or, with `reuse`, take the models already trained in `output`) and score every (config, seed).
 
     `events` ("background_filter=false", ...) sets options of the salve_events component at load time, for
     the ablations of the event builder; `report` names the written compare JSON/Markdown files;
     `inference_knowledge` replaces the knowledge of the loaded pipelines (rules too), for a knowledge ablation;
-    `event_sets` (name -> path) are the sets of event facts scored besides seeds and dev (`EVENT_SETS`)."""
+    `event_sets` (name -> path) are the sets of event facts scored besides seeds and dev (`EVENT_SETS`);
+    `train_split` is the split trained on (`noseeds` by default; with `final` or `noaug` the models have seen the
+    seeds, so their seed rows are not held out and only dev and the event sets decide)."""
     event_sets = EVENT_SETS if event_sets is None else event_sets
+    train_path = splits / train_split / "train.spacy"
+    if not reuse and not train_path.exists():
+        raise FileNotFoundError(f"training split '{train_split}': {train_path} does not exist (run the splits command)")
     for name, path in event_sets.items():
         if not Path(path).exists():
             raise FileNotFoundError(f"event facts '{name}': {path} does not exist")
@@ -119,6 +125,7 @@ def compare(configs: Sequence[Path], seeds: Sequence[int], splits: Path, gold_se
         component, key = key.split(".", 1) if "." in key else ("salve_events", key)
         load_config["components"].setdefault(component, {})[key] = _option_value(value)
     results: Dict[str, Any] = {"protocol": __doc__.split("\n\n")[1], "events": list(events), "configs": {}, "rows": rows,
+                               "train_split": train_split,
                                "event_sets": {k: str(v) for k, v in event_sets.items()},
                                "inference_knowledge": str(inference_knowledge) if inference_knowledge else None}
     if rules is not None:
@@ -133,8 +140,8 @@ def compare(configs: Sequence[Path], seeds: Sequence[int], splits: Path, gold_se
                 info = json.loads(info_path.read_text(encoding="utf8"))
                 msg.info(f"{config.name}, random seed {seed}: scoring the model trained before")
             else:
-                msg.info(f"{config.name}, random seed {seed}: training on {splits / 'noseeds' / 'train.spacy'}")
-                info = _train(config, splits / "noseeds" / "train.spacy", splits / "dev" / "dev.spacy", out,
+                msg.info(f"{config.name}, random seed {seed}: training on {train_path}")
+                info = _train(config, train_path, splits / "dev" / "dev.spacy", out,
                               spacy_overrides([*override, f"system.seed={seed}"]), gpu_id)
                 info_path.write_text(json.dumps({k: info[k] for k in ("threshold", "train_seconds")}), encoding="utf8")
             nlp = with_knowledge(_load(out / "model-best", load_config), inference_knowledge)
@@ -153,8 +160,11 @@ def compare(configs: Sequence[Path], seeds: Sequence[int], splits: Path, gold_se
 def markdown(results: Dict[str, Any]) -> str:
     names = list(results["configs"])
     header = "| measure | " + " | ".join(names) + (" | rules |" if "rules" in results else " |")
+    split = results.get("train_split", "noseeds")
+    trained = ("models trained without the seed articles" if split == "noseeds" else
+               f"models trained on split '{split}', which holds the seed articles: the seeds rows are not held out")
     lines = [f"Seeds per config: {len(next(iter(results['configs'].values()))['runs']) if names else 0} "
-             "(mean ± sd over random seeds; models trained without the seed articles)", "", header,
+             f"(mean ± sd over random seeds; {trained})", "", header,
              "|---" * (len(names) + 1 + ("rules" in results)) + "|"]
     for key in results.get("rows", rows_of({"heldout": HELDOUT})):
         cells = [f"{results['configs'][n]['summary'][key]['mean']:.3f} ± {results['configs'][n]['summary'][key]['sd']:.3f}"
