@@ -40,6 +40,10 @@ def _counts(event):
     ("Le tir n'a pas fait de blessés.", (None, 0)),
     ("Les obus n'ont pas causé de morts, selon l'armée.", (0, None)),
     ("La salve n'a provoqué aucune victime.", (0, 0)),
+    # D39: a negative subject before "n'a été tué" ("Aucun n'a été tué", "aucun militaire n'avait été tué")
+    ("Aucun n'a été tué, selon l'armée.", (0, None)),
+    ("Le Pentagone a indiqué qu'aucun militaire n'avait été tué.", (0, None)),
+    ("Aucun soldat n'avait été blessé.", (None, 0)),
 ])
 def test_no_victim_statements_without_a_casualty_mention(knowledge, statement, expected):
     text = f"Trois roquettes ont frappé {BASE}. {statement}"

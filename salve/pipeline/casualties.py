@@ -52,10 +52,12 @@ _NO_VICTIMS = [
                 r"n'(a|ont) (fait|cause|provoque) ni (morts?|tues?|victimes?)|indemnes?|sains? et saufs?|saines? et sauves?)\b"),
      BOTH),
     (re.compile(r"\b(aucun bless\w+|pas de bless\w+|sans (faire |causer )?de bless\w+|"
-                r"n'(a|ont) (pas )?ete bless\w+|n'(a|ont) (fait|cause|provoque) aucun bless\w+|"
+                r"n'(a|ont|avait|avaient) (pas )?ete bless\w+|n'(a|ont) (fait|cause|provoque) aucun bless\w+|"
                 r"n'(a|ont) pas (fait|cause|provoque) de bless\w+|personne n'a ete blesse)\b"), INJURED),
     (re.compile(r"\b(aucun mort|pas de morts?|aucun tue|sans (faire |causer )?de morts?|n'(a|ont) (fait|cause|provoque) aucun mort|"
-                r"n'(a|ont) pas (fait|cause|provoque) de morts?|personne n'a ete tue)\b"),
+                r"n'(a|ont) pas (fait|cause|provoque) de morts?|personne n'a ete tue|"
+                # "Aucun n'a été tué", "aucun militaire n'avait été tué": a negative subject, never a counted one
+                r"(aucun|aucune|nul)\b[^,;.]{0,40}? n'(a|ont|avait|avaient) (pas )?ete (tue|mortellement)\w*)\b"),
      KILLED),
 ]
 
