@@ -1,9 +1,10 @@
 """`salve compare --events`: component options given on the command line keep their JSON types."""
+import json
 from pathlib import Path
 
 import pytest
 
-from salve.training.compare import _option_value, compare, markdown
+from salve.training.compare import _option_value, compare, markdown, provenance, reused_info
 
 
 @pytest.mark.parametrize("text, value", [
@@ -26,3 +27,20 @@ def test_a_report_on_a_split_with_the_seeds_says_their_rows_are_not_held_out():
     results = {"configs": {"cpu": runs}, "rows": ["seeds_entities_f"]}
     assert "trained without the seed articles" in markdown(results)
     assert "not held out" in markdown({**results, "train_split": "final"})
+
+
+def test_a_reused_model_trained_on_another_split_is_an_error(tmp_path):
+    info = tmp_path / "train_info.json"
+    info.write_text(json.dumps({"threshold": 0.5, "train_seconds": 1.0, "train_split": "final"}), encoding="utf8")
+    with pytest.raises(ValueError, match="trained on split 'final', not 'noseeds'"):
+        reused_info(info, "noseeds")
+    assert reused_info(info, "final")["train_split"] == "final"
+
+
+def test_provenance_records_the_split_and_the_checksum_of_its_docbin(tmp_path):
+    docbin = tmp_path / "train.spacy"
+    docbin.write_bytes(b"not a real docbin")
+    first = provenance("noaug", docbin)
+    assert first["train_split"] == "noaug"
+    docbin.write_bytes(b"another docbin")
+    assert provenance("noaug", docbin)["train_sha256"] != first["train_sha256"]

@@ -9,8 +9,10 @@ never trained on), the latter as the hidden real-news sets are scored. The rule 
 documents. A decision reads mean ± sd over seeds on both, never one run. The full 5-fold CV (`salve cv`) stays
 the protocol for the reported figures.
 """
+import hashlib
 import json
 import statistics
+import subprocess
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
@@ -88,6 +90,31 @@ def score(nlp, seeds: Path, devset: Path, kb: Knowledge,
     return row
 
 
+def provenance(train_split: str, train_path: Path) -> Dict[str, Optional[str]]:
+    """What a trained model came from, written beside it so that `--reuse` can say it: the split, the checksum of
+    its DocBin and the git commit of the code (None outside a git checkout)."""
+    try:
+        commit: Optional[str] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                               check=True).stdout.strip() or None
+    except (OSError, subprocess.CalledProcessError):
+        commit = None
+    return {"train_split": train_split, "train_sha256": hashlib.sha256(train_path.read_bytes()).hexdigest(),
+            "commit": commit}
+
+
+def reused_info(info_path: Path, train_split: str) -> Dict[str, Any]:
+    """The train_info.json of a model scored again; a model trained on another split than the one asked for is an
+    error (its seed rows would be read as held out when they are not, or the reverse)."""
+    info = json.loads(info_path.read_text(encoding="utf8"))
+    recorded = info.get("train_split")
+    if recorded is not None and recorded != train_split:
+        raise ValueError(f"{info_path}: the model was trained on split '{recorded}', not '{train_split}' "
+                         f"(pass --train-split {recorded}, or train again without --reuse)")
+    if recorded is None:
+        msg.warn(f"{info_path}: no training split recorded (a model trained before provenance was kept)")
+    return info
+
+
 def _summary(runs: Sequence[Dict[str, Any]], rows: Sequence[str]) -> Dict[str, Dict[str, float]]:
     out = {}
     for key in rows:
@@ -137,16 +164,19 @@ def compare(configs: Sequence[Path], seeds: Sequence[int], splits: Path, gold_se
             out = output / config.stem / f"seed_{seed}"
             info_path = out / "train_info.json"
             if reuse and info_path.exists():
-                info = json.loads(info_path.read_text(encoding="utf8"))
-                msg.info(f"{config.name}, random seed {seed}: scoring the model trained before")
+                info = reused_info(info_path, train_split)
+                msg.info(f"{config.name}, random seed {seed}: scoring the model trained before "
+                         f"(split {info.get('train_split', 'not recorded')}, commit {info.get('commit', 'not recorded')})")
             else:
                 msg.info(f"{config.name}, random seed {seed}: training on {train_path}")
                 info = _train(config, train_path, splits / "dev" / "dev.spacy", out,
                               spacy_overrides([*override, f"system.seed={seed}"]), gpu_id)
-                info_path.write_text(json.dumps({k: info[k] for k in ("threshold", "train_seconds")}), encoding="utf8")
+                info = {**{k: info[k] for k in ("threshold", "train_seconds")}, **provenance(train_split, train_path)}
+                info_path.write_text(json.dumps(info), encoding="utf8")
             nlp = with_knowledge(_load(out / "model-best", load_config), inference_knowledge)
             row = {**score(nlp, gold_seeds, devset, kb, event_sets), "seed": seed,
-                   "train_seconds": info["train_seconds"], "threshold": info["threshold"]}
+                   "train_seconds": info["train_seconds"], "threshold": info["threshold"],
+                   **{k: info.get(k) for k in ("train_split", "commit", "train_sha256")}}
             msg.text("  " + ", ".join(f"{k} {row[k]:.3f}" for k in rows))
             runs.append(row)
         results["configs"][config.stem] = {"config": str(config), "runs": runs, "summary": _summary(runs, rows)}
