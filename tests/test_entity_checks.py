@@ -216,3 +216,18 @@ def test_counted_victims_before_their_verb_become_casualties(knowledge):
         checks.knowledge = knowledge
         doc = checks(annotated_doc(nlp, text, ents))
         assert [e.text for e in doc.ents if e.label_ == "CASUALTY"] == [*added, "Trois soldats"]
+
+
+def test_the_others_of_a_second_toll_become_casualties(knowledge):
+    """D39: "ont été tués et une soixantaine d'autres blessés": the elliptical others are victims; not "d'autres"
+    with no number, not after a phrase that is no toll."""
+    nlp = spacy.blank("fr")
+    text = ("Neuf soldats ont été tués et une soixantaine d'autres blessés. Deux morts et trois autres blessés. "
+            "Des obus sont tombés et d'autres blessés ont été évacués. Deux roquettes et trois autres tirées.")
+    ents = [("Neuf soldats", "CASUALTY"), ("Deux morts", "CASUALTY")]
+    for on, added in ((True, ["une soixantaine d'autres", "trois autres"]), (False, [])):
+        checks = EntityChecks(nlp, "salve_entity_checks", counted_victims=on)
+        checks.knowledge = knowledge
+        doc = checks(annotated_doc(nlp, text, ents))
+        found = [e.text for e in doc.ents if e.label_ == "CASUALTY"]
+        assert found == ["Neuf soldats", *added[:1], "Deux morts", *added[1:]]
