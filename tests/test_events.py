@@ -228,3 +228,19 @@ def test_actors_without_a_role_leave_the_entities(knowledge):
         doc = builder(annotated_doc(NLP, text, ents, rels))
         assert [e.text for e in doc.ents if e.label_ == "ACTOR"] == actors
         assert [a["text"] for a in doc._.events[0]["claimed_by"]] == ["La Résistance islamique en Irak"]
+
+
+def test_nobody_claimed_these_attacks_speaks_of_every_attack_before_it(knowledge):
+    """D39: "Aucun groupe n'a revendiqué ces attaques" after two attacks leaves both unclaimed; "l'attaque" only the
+    last one."""
+    def events(last_sentence: str, anaphor: str):
+        text = ("Deux drones ont frappé l'aéroport d'Erbil. Plus tard, des roquettes ont visé la garnison d'Al-Tanf. "
+                + last_sentence)
+        doc = annotated_doc(NLP, text, [
+            ("Deux drones", "WEAPON"), ("ont frappé", "ATTACK"), ("l'aéroport d'Erbil", "BASE"),
+            ("des roquettes", "WEAPON"), ("ont visé", "ATTACK"), ("la garnison d'Al-Tanf", "BASE"), (anaphor, "ATTACK")],
+            [(1, 0, "USES"), (1, 2, "TARGETS"), (4, 3, "USES"), (4, 5, "TARGETS")])
+        return build_events(doc, knowledge)
+
+    assert [e["unclaimed"] for e in events("Aucun groupe n'a revendiqué ces attaques.", "attaques")] == [True, True]
+    assert [e["unclaimed"] for e in events("Aucune partie n'a revendiqué l'attaque.", "attaque")] == [False, True]

@@ -722,6 +722,21 @@ def _actors(spans: List[Span], knowledge: Knowledge) -> List[Dict[str, Any]]:
     return out
 
 
+def _unclaimed_events(view: _View, events: List[_Event], knowledge: Knowledge) -> Set[Optional[int]]:
+    """The events a "nobody claimed it" sentence speaks of (D39): every attack reported before it when it names them
+    with a plural anaphor ("Aucun groupe n'a revendiqué `ces attaques`" after two sites attacked), else the event of
+    that sentence, or the most recent one before it ("L'attaque n'a pas été revendiquée")."""
+    attacks = [e for e in view.ents if e.label_ == ATTACK]
+    out: Set[Optional[int]] = set()
+    for i, (start, end) in enumerate(view.bounds):
+        if not knowledge.has_cue("unclaimed", view.text[start:end]):
+            continue
+        before = [n for n, ev in enumerate(events) if min(m.start_char for m in ev.mentions) < start]
+        plural = any(start <= a.start_char < end and is_plural(a) and _anaphor_scope(a) for a in attacks)
+        out.update(before if plural and len(before) > 1 else [view.sentence_events.of(i)])
+    return out
+
+
 def _target(event: _Event) -> Optional[Dict[str, Any]]:
     if event.target is None:
         return None
@@ -741,10 +756,9 @@ def build_events(doc: Doc, knowledge: Knowledge, casualty_conventions: bool = Tr
     view = _View(doc)
     events = group_mentions(doc, knowledge, background_filter, view, plural_anaphors)
     bounds, text = view.bounds, view.text
-    # "Les deux attaques n'ont pas été revendiquées": the event of that sentence, else the most recent one before it
     view.sentence_events = sentence_events = _SentenceEvents(events, bounds)
-    unclaimed = {sentence_events.of(i) for i, (s, e) in enumerate(bounds)
-                 if knowledge.has_cue("unclaimed", text[s:e])}
+    unclaimed = _unclaimed_events(view, events, knowledge) if plural_anaphors else {
+        sentence_events.of(i) for i, (s, e) in enumerate(bounds) if knowledge.has_cue("unclaimed", text[s:e])}
     if casualty_conventions:
         _attach_orphan_casualties(view, events)
         _attach_conjuncts(view, events)
