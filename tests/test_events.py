@@ -244,3 +244,17 @@ def test_nobody_claimed_these_attacks_speaks_of_every_attack_before_it(knowledge
 
     assert [e["unclaimed"] for e in events("Aucun groupe n'a revendiqué ces attaques.", "attaques")] == [True, True]
     assert [e["unclaimed"] for e in events("Aucune partie n'a revendiqué l'attaque.", "attaque")] == [False, True]
+
+
+def test_a_title_that_names_the_news_weapon_makes_a_dated_recall_background(knowledge):
+    """D39: the title names the news ("des roquettes tirées sur la base", no attack word of its own), so the first
+    attack mention, a recall dated in the past ("Il y a quatre ans, … s'étaient abattus"), is background."""
+    text = ("Irak : des roquettes tirées sur la base d'Aïn al-Assad\n\nPublié le 21 janvier 2024.\n\n"
+            "Il y a quatre ans, des missiles iraniens s'étaient abattus sur cette même base. "
+            "Samedi soir, au moins quatre roquettes ont été tirées sur la base aérienne d'Aïn al-Assad.")
+    ents = [("des roquettes tirées", "WEAPON"), ("la base d'Aïn al-Assad", "BASE"), ("des missiles iraniens", "WEAPON"),
+            ("s'étaient abattus", "ATTACK"), ("cette même base", "BASE"), ("au moins quatre roquettes", "WEAPON"),
+            ("ont été tirées", "ATTACK"), ("la base aérienne d'Aïn al-Assad", "BASE")]
+    doc = annotated_doc(NLP, text, ents, [(3, 2, "USES"), (3, 4, "TARGETS"), (6, 5, "USES"), (6, 7, "TARGETS")])
+    (event,) = build_events(doc, knowledge)
+    assert [w["text"] for w in event["weapons"]] == ["au moins quatre roquettes"]

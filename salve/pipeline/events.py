@@ -268,7 +268,7 @@ def group_mentions(doc: Doc, knowledge: Knowledge, background_filter: bool = Tru
     mentions = sorted((e for e in view.ents if e.label_ == ATTACK), key=lambda s: s.start)
     bounds, text = view.bounds, view.text
     title_end = bounds[0][1] if _is_title(text, bounds) else 0
-    protected = protected_sentences(text, bounds, sentence_index(bounds, mentions[0].start_char)) if mentions else ()
+    protected = _news_sentences(view, mentions)
     for mention in mentions:
         args = arguments.get((mention.start, mention.end), {})
         targets = sorted(args.get(TARGETS, []), key=lambda s: s.start)
@@ -375,6 +375,19 @@ def _fullest_name(bases: List[Tuple[Span, Optional[str], Set[str]]], event: _Eve
         names = set(_proper_names(target, with_places=True))
         same = [b for b, _, proper in bases if names <= proper]
     return max(same, key=lambda b: (len(b.text), -b.start), default=target)
+
+
+def _news_sentences(view: _View, mentions: List[Span]) -> Tuple[int, ...]:
+    """The sentences that report the news (`protected_sentences`): from the first attack mention's, or from a title
+    line that names a weapon or a base of the news with no attack word of its own ("Irak : des roquettes tirées sur
+    la base d'Aïn al-Assad", before "Il y a quatre ans, des missiles s'étaient abattus sur cette même base")."""
+    if not mentions:
+        return ()
+    first = sentence_index(view.bounds, mentions[0].start_char)
+    if first > 0 and _is_title(view.text, view.bounds) and any(
+            e.label_ in ("WEAPON", "BASE") and e.start_char < view.bounds[0][1] for e in view.ents):
+        first = 0
+    return protected_sentences(view.text, view.bounds, first)
 
 
 def _is_title(text: str, bounds: List[Tuple[int, int]]) -> bool:
