@@ -25,7 +25,8 @@ class EventBuilder(KnowledgeComponent):
     """`casualty_conventions` (guidelines D17-D19, `casualties.py`), `background_filter` (D20, D26) and
     `orphan_arguments` (D26: a claimant or a counted weapon that no relation reaches) can be switched off for
     an ablation: `spacy.load(path, config={"components": {"salve_events": {"background_filter": False}}})`;
-    `plural_anaphors` (D28: "Les tirs ont été revendiqués par X" gives X to the attack just reported)
+    `plural_anaphors` (D28: "Les tirs ont été revendiqués par X" gives X to the attack just reported; D39: "Aucun
+    groupe n'a revendiqué ces attaques" leaves every earlier attack unclaimed),
     `claim_sentences` (D29: blame in a claim sentence is a claim) and `claims_need_cue` (D33: a claim without a
     claim cue in its sentence is blame) and `attributions` (D37: the object of "attribuée à X", "accuse X" is
     blamed, its subject is not) likewise; `one_role` (an actor is the
