@@ -43,6 +43,7 @@ def _counts(event):
     # D39: a negative subject before "n'a été tué" ("Aucun n'a été tué", "aucun militaire n'avait été tué")
     ("Aucun n'a été tué, selon l'armée.", (0, None)),
     ("Le Pentagone a indiqué qu'aucun militaire n'avait été tué.", (0, None)),
+    ("Nul ne sait si le chef n'a pas été tué.", (None, None)),
     ("Aucun soldat n'avait été blessé.", (None, 0)),
 ])
 def test_no_victim_statements_without_a_casualty_mention(knowledge, statement, expected):

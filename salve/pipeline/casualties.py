@@ -57,7 +57,7 @@ _NO_VICTIMS = [
     (re.compile(r"\b(aucun mort|pas de morts?|aucun tue|sans (faire |causer )?de morts?|n'(a|ont) (fait|cause|provoque) aucun mort|"
                 r"n'(a|ont) pas (fait|cause|provoque) de morts?|personne n'a ete tue|"
                 # "Aucun n'a été tué", "aucun militaire n'avait été tué": a negative subject, never a counted one
-                r"(aucun|aucune|nul)\b[^,;.]{0,40}? n'(a|ont|avait|avaient) (pas )?ete (tue|mortellement)\w*)\b"),
+                r"(aucun|aucune)\b(?:(?! ne | si )[^,;.]){0,40}? n'(a|ont|avait|avaient) (pas )?ete (tue|mortellement)\w*)\b"),
      KILLED),
 ]
 

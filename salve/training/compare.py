@@ -94,9 +94,10 @@ def provenance(train_split: str, train_path: Path) -> Dict[str, Optional[str]]:
     """What a trained model came from, written beside it so that `--reuse` can say it: the split, the checksum of
     its DocBin and the git commit of the code (None outside a git checkout)."""
     try:
-        commit: Optional[str] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                                               check=True).stdout.strip() or None
-    except (OSError, subprocess.CalledProcessError):
+        commit: Optional[str] = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True,
+                                               text=True, check=True, timeout=10,
+                                               cwd=Path(__file__).resolve().parent).stdout.strip() or None
+    except (OSError, subprocess.CalledProcessError, subprocess.TimeoutExpired):
         commit = None
     return {"train_split": train_split, "train_sha256": hashlib.sha256(train_path.read_bytes()).hexdigest(),
             "commit": commit}
