@@ -735,17 +735,19 @@ def _actors(spans: List[Span], knowledge: Knowledge) -> List[Dict[str, Any]]:
     return out
 
 
-def _unclaimed_events(view: _View, events: List[_Event], knowledge: Knowledge) -> Set[Optional[int]]:
-    """The events a "nobody claimed it" sentence speaks of (D39): every attack reported before it when it names them
-    with a plural anaphor ("Aucun groupe n'a revendiqué `ces attaques`" after two sites attacked), else the event of
-    that sentence, or the most recent one before it ("L'attaque n'a pas été revendiquée")."""
+def _unclaimed_events(view: _View, events: List[_Event], knowledge: Knowledge,
+                      plural_anaphors: bool = True) -> Set[Optional[int]]:
+    """The events a "nobody claimed it" sentence speaks of: with `plural_anaphors`, every attack reported before it
+    when it names them with a plural anaphor ("Aucun groupe n'a revendiqué `ces attaques`" after two sites attacked,
+    D39); else the event of that sentence, or the most recent one before it ("L'attaque n'a pas été revendiquée")."""
     attacks = [e for e in view.ents if e.label_ == ATTACK]
     out: Set[Optional[int]] = set()
     for i, (start, end) in enumerate(view.bounds):
         if not knowledge.has_cue("unclaimed", view.text[start:end]):
             continue
         before = [n for n, ev in enumerate(events) if min(m.start_char for m in ev.mentions) < start]
-        plural = any(start <= a.start_char < end and is_plural(a) and _anaphor_scope(a) for a in attacks)
+        plural = plural_anaphors and any(start <= a.start_char < end and is_plural(a) and _anaphor_scope(a)
+                                         for a in attacks)
         out.update(before if plural and len(before) > 1 else [view.sentence_events.of(i)])
     return out
 
@@ -770,8 +772,7 @@ def build_events(doc: Doc, knowledge: Knowledge, casualty_conventions: bool = Tr
     events = group_mentions(doc, knowledge, background_filter, view, plural_anaphors)
     bounds, text = view.bounds, view.text
     view.sentence_events = sentence_events = _SentenceEvents(events, bounds)
-    unclaimed = _unclaimed_events(view, events, knowledge) if plural_anaphors else {
-        sentence_events.of(i) for i, (s, e) in enumerate(bounds) if knowledge.has_cue("unclaimed", text[s:e])}
+    unclaimed = _unclaimed_events(view, events, knowledge, plural_anaphors)
     if casualty_conventions:
         _attach_orphan_casualties(view, events)
         _attach_conjuncts(view, events)
